@@ -1,0 +1,25 @@
+/**
+ * The output of compilation: SQL text with placeholders and the bound parameters.
+ *
+ * @category compile
+ */
+import type { SqlType } from '../algebra/SqlType.js'
+
+/** One result column of a compiled query: its label and, when known, its SQL type. */
+export interface ResultColumn {
+  readonly name: string
+  readonly type?: SqlType
+}
+
+/** What kind of statement was compiled; drivers use it to pick how to run it. */
+export type StatementKind = 'query' | 'insert' | 'update' | 'delete' | 'ddl' | 'raw'
+
+/** A compiled statement, ready for a driver. */
+export interface Compiled {
+  readonly sql: string
+  /** Parameters already encoded for the driver (see `Dialect.encodeParam`). */
+  readonly params: ReadonlyArray<unknown>
+  readonly kind: StatementKind
+  /** The result columns, for statements that return rows (queries and RETURNING). */
+  readonly columns: ReadonlyArray<ResultColumn>
+}

@@ -1,0 +1,90 @@
+/**
+ * The Dialect record: everything the compiler needs to know about one database. A dialect
+ * spreads `ansi` and overrides only what differs; the compiler branches on `capabilities`,
+ * never on `name`.
+ *
+ * @category compile
+ */
+import type { SqlType } from '../algebra/SqlType.js'
+
+/** What a dialect can express. A construct whose flag is false compiles to UnsupportedFeature. */
+export interface Capabilities {
+  /** `INSERT/UPDATE/DELETE … RETURNING`. */
+  readonly returning: boolean
+  /** `FULL [OUTER] JOIN`. */
+  readonly fullJoin: boolean
+  /** `RIGHT [OUTER] JOIN`. */
+  readonly rightJoin: boolean
+  /** `DISTINCT ON (…)`. */
+  readonly distinctOn: boolean
+  /** A native `ILIKE` operator (otherwise `LOWER(a) LIKE LOWER(b)`). */
+  readonly ilike: boolean
+  /** `INTERSECT` / `EXCEPT` (and their ALL forms, see `compoundAll`). */
+  readonly intersectExcept: boolean
+  /** `INTERSECT ALL` / `EXCEPT ALL`. */
+  readonly intersectExceptAll: boolean
+  /** `FOR UPDATE` / `FOR SHARE` row locks. */
+  readonly rowLocks: boolean
+  /** `NULLS FIRST` / `NULLS LAST` in ORDER BY (otherwise emulated with `IS NULL`). */
+  readonly nullsOrdering: boolean
+  /** `FILTER (WHERE …)` on aggregates (otherwise emulated with CASE). */
+  readonly aggregateFilter: boolean
+  /** `IS [NOT] DISTINCT FROM` (otherwise the dialect's null-safe equality). */
+  readonly isDistinctFrom: boolean
+  /** `ON CONFLICT (…) DO …` upserts. */
+  readonly onConflict: boolean
+  /** MySQL's `ON DUPLICATE KEY UPDATE`. */
+  readonly onDuplicateKey: boolean
+  /** `UPDATE … FROM` / `DELETE … USING` (PostgreSQL form). */
+  readonly updateFrom: boolean
+  /** MySQL's multi-table `UPDATE a JOIN b …` / `DELETE a FROM a JOIN b …`. */
+  readonly multiTableDml: boolean
+  /** `LATERAL` subqueries. */
+  readonly lateral: boolean
+  /** Named enum types created with `CREATE TYPE` (PostgreSQL). */
+  readonly nativeEnum: boolean
+  /** Transactional DDL (a failed migration's DDL rolls back). */
+  readonly transactionalDdl: boolean
+  /** Most bound parameters one statement may carry. */
+  readonly maxParams: number
+}
+
+/**
+ * A dialect: pure functions from algebra to the database's SQL spelling.
+ */
+export interface Dialect {
+  /** For messages only; the compiler never branches on it. */
+  readonly name: string
+  readonly capabilities: Capabilities
+  /** Quotes an identifier, doubling the quote character inside it. */
+  readonly quoteIdent: (name: string) => string
+  /** The placeholder of the `index`-th parameter (1-based): `?` or `$1`. */
+  readonly placeholder: (index: number) => string
+  /** The type name in DDL and CAST. */
+  readonly typeName: (type: SqlType, context: 'ddl' | 'cast') => string
+  /** Turns a value into what the driver expects for a parameter of this type. */
+  readonly encodeParam: (value: unknown, type: SqlType | undefined) => unknown
+  /** The SQL for string concatenation of already-compiled operands. */
+  readonly concat: (operands: ReadonlyArray<string>) => string
+  /** `LIMIT`/`OFFSET` clause from already-compiled limit and offset (either may be absent). */
+  readonly limitOffset: (limit: string | undefined, offset: string | undefined) => string
+  /** The literal written for a boolean in DDL defaults. */
+  readonly booleanLiteral: (value: boolean) => string
+  /** The SQL of the current timestamp, for `defaultNow()`. */
+  readonly currentTimestamp: string
+  /** Transaction control statements. */
+  readonly transaction: TransactionSql
+}
+
+/** Isolation levels a transaction may ask for. */
+export type IsolationLevel = 'READ UNCOMMITTED' | 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE'
+
+/** The statements a dialect uses to control transactions; each list runs in order. */
+export interface TransactionSql {
+  readonly begin: (isolation: IsolationLevel | undefined) => ReadonlyArray<string>
+  readonly commit: string
+  readonly rollback: string
+  readonly savepoint: (name: string) => string
+  readonly releaseSavepoint: (name: string) => string
+  readonly rollbackToSavepoint: (name: string) => string
+}
