@@ -123,8 +123,8 @@ export const double = () => column<number>(types.double)
 export const numeric = (precision?: number, scale?: number) => column<string>(types.numeric(precision, scale))
 /** `VARCHAR(n)`, as `string`. @category schema */
 export const varchar = (length?: number) => column<string>(types.varchar(length))
-/** `TEXT`, as `string`. @category schema */
-export const text = () => column<string>(types.text)
+/** `TEXT`, as `string` (named so as not to clash with the raw-SQL `text()`). @category schema */
+export const textColumn = () => column<string>(types.text)
 /** `BOOLEAN` (MySQL: TINYINT(1); SQLite: INTEGER 0/1), as `boolean`. @category schema */
 export const boolean = () => column<boolean>(types.boolean)
 /** `DATE`, as a `'YYYY-MM-DD'` string. @category schema */

@@ -37,6 +37,7 @@ export type ExprNode =
   | ScalarSubqueryNode
   | ExistsNode
   | ExcludedNode
+  | DefaultNode
   | RawNode
 
 /** A column of a table, alias, subquery or CTE: `"table"."name"`. */
@@ -239,6 +240,17 @@ export interface ExistsNode {
 export interface ExcludedNode {
   readonly _tag: 'Excluded'
   readonly name: string
+}
+
+/**
+ * In a multi-row INSERT, a column this row leaves out: `DEFAULT` where VALUES accepts it;
+ * elsewhere (SQLite) NULL for a generated key, the column's default, or NULL.
+ */
+export interface DefaultNode {
+  readonly _tag: 'Default'
+  readonly column: string
+  readonly autoIncrement: boolean
+  readonly default?: ColumnDefault
 }
 
 /**
