@@ -45,7 +45,7 @@ export type ColumnsOf<C extends ColumnBuilders> = { readonly [K in keyof C]: Col
 /** A row of the table, as selected. */
 export type RowOf<C extends ColumnBuilders> = { [K in keyof C]: ColumnValue<C[K]> }
 
-type RequiredKeys<C extends ColumnBuilders> = { [K in keyof C]: HasDefault<C[K]> extends true ? never : K }[keyof C]
+type RequiredKeys<C extends ColumnBuilders> = { [K in keyof C]: HasDefault<C[K]> extends true ? never : IsNullable<C[K]> extends true ? never : K }[keyof C]
 type OptionalKeys<C extends ColumnBuilders> = Exclude<keyof C, RequiredKeys<C>>
 
 /** A row as inserted: columns with defaults, nullable or generated ones are optional. */

@@ -1,11 +1,12 @@
 /**
- * INSERT, UPDATE and DELETE as typed values: `insertInto(t)` + `values(...)`, `update(t)` +
- * `set({...})`, `deleteFrom(t)`; `where` (from Query) filters UPDATE and DELETE; `returning`
- * makes any of them return rows; upserts with `onConflictDoNothing` / `onConflictDoUpdate`.
+ * INSERT, UPDATE and DELETE as typed values: `insertInto(t, rows, { onConflict })`,
+ * `insertFromQuery(t, columns, q)`, `update(t, values)`, `deleteFrom(t)`; `where` (from Query)
+ * filters UPDATE and DELETE; `returning` makes any of them return rows. They take the table
+ * first so that rows and values are checked against its columns.
  *
  * @category dml
  */
-import type { Assignment, DeleteNode, ExprNode, InsertNode, SelectItem, UpdateNode } from './ast.js'
+import type { Assignment, DeleteNode, ExprNode, InsertNode, OnConflict, SelectItem, UpdateNode } from './ast.js'
 import { toNode, type ExprOrValue } from './Expr.js'
 import type { Predicate } from './operators.js'
 import { tableItems, type FromSource, type Query, type RowOfSelection, type Selection, type Simplify } from './Query.js'
@@ -35,56 +36,85 @@ export interface Delete<T extends AnyTable, R = never> {
 type InsertRow<T> = T extends Table<string, infer C> ? InsertRowOf<C> : never
 type UpdateRow<T> = T extends Table<string, infer C> ? { readonly [K in keyof C]?: ExprOrValue<ColumnValue<C[K]>> } : never
 
+/** What an INSERT does on a unique conflict: nothing, or update some columns. */
+export type ConflictSpec<T extends AnyTable> =
+  | { readonly doNothing: true; readonly target?: ReadonlyArray<Column<unknown>> }
+  | {
+      /** The unique columns that conflict (ignored by MySQL, which reacts to any unique key). */
+      readonly target?: ReadonlyArray<Column<unknown>>
+      /** New values for the existing row; {@link excluded} is the value that was proposed. */
+      readonly set: UpdateRow<T>
+      readonly where?: Predicate
+    }
+
+/** Options of {@link insertInto}. */
+export interface InsertOptions<T extends AnyTable> {
+  /** Upsert: `ON CONFLICT … DO NOTHING / DO UPDATE` (MySQL: `ON DUPLICATE KEY UPDATE`). */
+  readonly onConflict?: ConflictSpec<T>
+}
+
+const rowsNode = (t: AnyTable, list: ReadonlyArray<Readonly<Record<string, unknown>>>): Pick<InsertNode, 'columns' | 'source'> => {
+  const present = t.columnNames.filter((col) => list.some((row) => row[col.key] !== undefined))
+  // A key that is no column (only possible past the type checker) is kept verbatim, so the
+  // database rejects it with a typed UndefinedObject error instead of it being dropped.
+  const extra = [...new Set(list.flatMap((row) => Object.keys(row)))].filter((k) => !t.columnNames.some((col) => col.key === k))
+  const cols = [...present, ...extra.map((k) => ({ key: k, name: k, type: undefined }))]
+  if (cols.length === 0) return { columns: [], source: { _tag: 'DefaultValues' } }
+  const sparse = list.some((row) => cols.some((col) => row[col.key] === undefined))
+  const defs = sparse ? t.definition().columns : []
+  const rows = list.map((row) =>
+    cols.map((col): ExprNode => {
+      const v = row[col.key]
+      if (v !== undefined) return toNode(v, col.type)
+      const def = defs.find((d) => d.name === col.name)
+      return { _tag: 'Default', column: col.name, autoIncrement: def?.autoIncrement ?? false, ...(def?.default ? { default: def.default } : {}) }
+    }),
+  )
+  return { columns: cols.map((col) => col.name), source: { _tag: 'Values', rows } }
+}
+
+const conflictNode = <T extends AnyTable>(t: T, spec: ConflictSpec<T>): OnConflict =>
+  'doNothing' in spec
+    ? { _tag: 'DoNothing', target: (spec.target ?? []).map((c) => c.node.name) }
+    : {
+        _tag: 'DoUpdate',
+        target: (spec.target ?? []).map((c) => c.node.name),
+        set: assignments(t, spec.set as Readonly<Record<string, unknown>>),
+        ...(spec.where ? { where: spec.where.node } : {}),
+      }
+
 /**
- * Starts an INSERT into `t`; without {@link values} or {@link fromQuery} it inserts one row of
- * defaults.
+ * An INSERT of one row or many into `t` (no rows: one row of defaults). The column list is
+ * every column any row names; a row that leaves one out gets its default (`DEFAULT`, or the
+ * declared default on SQLite).
+ *
+ * @example
+ * insertInto(users, [{ name: 'Ada' }, { name: 'Alan', email: 'a@t.uk' }])
+ * // sqlite: INSERT INTO "users" ("name", "email") VALUES (?, NULL-or-default), (?, ?)
+ * insertInto(users, { email: 'a@x.io', name: 'A' }, { onConflict: { target: [users.c.email], set: { name: excluded(users.c.name) } } })
+ * // postgres: … ON CONFLICT ("email") DO UPDATE SET "name" = excluded."name"   mysql: … ON DUPLICATE KEY UPDATE `name` = VALUES(`name`)
  * @category dml
  */
-export const insertInto = <T extends AnyTable>(t: T): Insert<T> => ({
-  node: { _tag: 'Insert', table: t.ref, columns: [], source: { _tag: 'DefaultValues' }, returning: [] },
+export const insertInto = <T extends AnyTable>(
+  t: T,
+  rows: InsertRow<T> | ReadonlyArray<InsertRow<T>> = [],
+  options: InsertOptions<T> = {},
+): Insert<T> => ({
+  node: {
+    _tag: 'Insert',
+    table: t.ref,
+    ...rowsNode(t, (Array.isArray(rows) ? rows : [rows]) as ReadonlyArray<Readonly<Record<string, unknown>>>),
+    ...(options.onConflict ? { onConflict: conflictNode(t, options.onConflict) } : {}),
+    returning: [],
+  },
   table: t,
 })
 
-/**
- * The rows to insert (one or many). The column list is every column any row names; a row
- * that leaves one out gets its default (`DEFAULT`, or the declared default on SQLite).
- *
- * @example
- * pipe(insertInto(users), values([{ name: 'Ada' }, { name: 'Alan', email: 'a@t.uk' }]))
- * @category dml
- */
-export const values =
-  <T extends AnyTable>(rows: InsertRow<T> | ReadonlyArray<InsertRow<T>>) =>
-  <R>(q: Insert<T, R>): Insert<T, R> => {
-    const list = (Array.isArray(rows) ? rows : [rows]) as ReadonlyArray<Readonly<Record<string, unknown>>>
-    const t = q.table
-    const present = t.columnNames.filter((col) => list.some((row) => row[col.key] !== undefined))
-    const defs = present.length > 0 && list.some((row) => present.some((col) => row[col.key] === undefined)) ? t.definition().columns : []
-    const nodeRows = list.map((row) =>
-      present.map((col): ExprNode => {
-        const v = row[col.key]
-        if (v !== undefined) return toNode(v, col.type)
-        const def = defs.find((d) => d.name === col.name)
-        return { _tag: 'Default', column: col.name, autoIncrement: def?.autoIncrement ?? false, ...(def?.default ? { default: def.default } : {}) }
-      }),
-    )
-    return {
-      ...q,
-      node: {
-        ...q.node,
-        columns: present.map((col) => col.name),
-        source: present.length === 0 ? { _tag: 'DefaultValues' } : { _tag: 'Values', rows: nodeRows },
-      },
-    }
-  }
-
 /** `INSERT INTO t (columns) SELECT …`: the query's columns fill `columns` in order. @category dml */
-export const fromQuery =
-  <T extends AnyTable>(columns: ReadonlyArray<Column<unknown>>, query: Query<unknown>) =>
-  <R>(q: Insert<T, R>): Insert<T, R> => ({
-    ...q,
-    node: { ...q.node, columns: columns.map((c) => c.node.name), source: { _tag: 'FromQuery', query: query.node } },
-  })
+export const insertFromQuery = <T extends AnyTable>(t: T, columns: ReadonlyArray<Column<unknown>>, query: Query<unknown>): Insert<T> => ({
+  node: { _tag: 'Insert', table: t.ref, columns: columns.map((c) => c.node.name), source: { _tag: 'FromQuery', query: query.node }, returning: [] },
+  table: t,
+})
 
 const assignments = (t: AnyTable, set: Readonly<Record<string, unknown>>): ReadonlyArray<Assignment> =>
   Object.keys(set)
@@ -96,57 +126,18 @@ const assignments = (t: AnyTable, set: Readonly<Record<string, unknown>>): Reado
       return { column: col?.name ?? k, value: toNode(set[k], col?.type) }
     })
 
-/** `ON CONFLICT (target) DO NOTHING` (MySQL: a no-op ON DUPLICATE KEY UPDATE). @category dml */
-export const onConflictDoNothing =
-  (target: ReadonlyArray<Column<unknown>> = []) =>
-  <T extends AnyTable, R>(q: Insert<T, R>): Insert<T, R> => ({
-    ...q,
-    node: { ...q.node, onConflict: { _tag: 'DoNothing', target: target.map((c) => c.node.name) } },
-  })
-
 /**
- * `ON CONFLICT (target) DO UPDATE SET …` (MySQL: `ON DUPLICATE KEY UPDATE`, reacting to any
- * unique key). Use {@link excluded} for the value that was proposed.
+ * An UPDATE of `t` setting values or expressions per column; filter it with `where`.
  *
  * @example
- * pipe(insertInto(users), values({ email: 'a@x.io', name: 'A' }),
- *   onConflictDoUpdate({ target: [users.c.email], set: { name: excluded(users.c.name) } }))
+ * pipe(update(users, { name: 'Bob', visits: add(users.c.visits, 1) }), where(eq(users.c.id, 7)))
+ * // postgres: UPDATE "users" SET "name" = $1, "visits" = "users"."visits" + $2 WHERE "users"."id" = $3
  * @category dml
  */
-export const onConflictDoUpdate =
-  <T extends AnyTable>(spec: { readonly target?: ReadonlyArray<Column<unknown>>; readonly set: UpdateRow<T>; readonly where?: Predicate }) =>
-  <R>(q: Insert<T, R>): Insert<T, R> => ({
-    ...q,
-    node: {
-      ...q.node,
-      onConflict: {
-        _tag: 'DoUpdate',
-        target: (spec.target ?? []).map((c) => c.node.name),
-        set: assignments(q.table, spec.set as Readonly<Record<string, unknown>>),
-        ...(spec.where ? { where: spec.where.node } : {}),
-      },
-    },
-  })
-
-/** Starts an UPDATE of `t`; give the new values with {@link set} and filter with `where`. @category dml */
-export const update = <T extends AnyTable>(t: T): Update<T> => ({
-  node: { _tag: 'Update', table: t.ref, set: [], from: [], returning: [] },
+export const update = <T extends AnyTable>(t: T, values: UpdateRow<T>): Update<T> => ({
+  node: { _tag: 'Update', table: t.ref, set: assignments(t, values as Readonly<Record<string, unknown>>), from: [], returning: [] },
   table: t,
 })
-
-/**
- * The assignments of an UPDATE: values or expressions per column.
- *
- * @example
- * pipe(update(users), set({ name: 'Bob', visits: add(users.c.visits, 1) }), where(eq(users.c.id, 7)))
- * @category dml
- */
-export const set =
-  <T extends AnyTable>(values: UpdateRow<T>) =>
-  <R>(q: Update<T, R>): Update<T, R> => ({
-    ...q,
-    node: { ...q.node, set: [...q.node.set, ...assignments(q.table, values as Readonly<Record<string, unknown>>)] },
-  })
 
 /** Adds tables to an UPDATE (`UPDATE … FROM`, or MySQL's multi-table form). @category dml */
 export const updateFrom =
