@@ -1,0 +1,355 @@
+/**
+ * Row decoding: from a compiled statement's result columns (label + SqlType), a decoder
+ * that normalises the raw values every driver delivers into each type's TypeScript value
+ * (see notes/CONVENTIONS.md). Decoding is in place and touches only values whose raw form
+ * needs converting; a value that does not fit is reported by an io-ts codec derived from
+ * the same columns, as a `DecodeError` with the row index.
+ *
+ * @category effects
+ */
+import * as E from 'fp-ts/Either'
+import * as t from 'io-ts'
+import type { SqlType } from '../algebra/SqlType.js'
+import type { ResultColumn } from '../compile/Compiled.js'
+import type { DbError } from './DbError.js'
+import type { RawRow } from './Driver.js'
+
+const FAIL: unique symbol = Symbol('athanor.decode.fail')
+type Fail = typeof FAIL
+type Convert = (v: unknown) => unknown
+
+// ---------------------------------------------------------------- conversions
+
+const numericText = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/
+
+const toNumber: Convert = (v) => {
+  if (typeof v === 'number') return v
+  if (typeof v === 'bigint') return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : FAIL
+  if (typeof v === 'string') {
+    if (numericText.test(v)) return Number(v)
+    if (v === 'NaN') return NaN
+    if (v === 'Infinity' || v === '-Infinity') return Number(v)
+  }
+  return FAIL
+}
+
+const toBigInt: Convert = (v) => {
+  if (typeof v === 'bigint') return v
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : FAIL
+  if (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v)) return BigInt(v.trim())
+  return FAIL
+}
+
+const toNumeric: Convert = (v) => {
+  if (typeof v === 'string') return numericText.test(v) || v === 'NaN' ? v.trim() : FAIL
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : FAIL
+  if (typeof v === 'bigint') return String(v)
+  return FAIL
+}
+
+const toBoolean: Convert = (v) => {
+  switch (v) {
+    case true:
+    case 1:
+    case 1n:
+    case '1':
+    case 't':
+    case 'true':
+      return true
+    case false:
+    case 0:
+    case 0n:
+    case '0':
+    case 'f':
+    case 'false':
+      return false
+    default:
+      return FAIL
+  }
+}
+
+const isoDate = /^(\d{4})-(\d{2})-(\d{2})/
+
+const toDateString: Convert = (v) => {
+  if (typeof v === 'string') {
+    const m = isoDate.exec(v)
+    return m !== null && (v.length === 10 || v[10] === ' ' || v[10] === 'T') ? v.slice(0, 10) : FAIL
+  }
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? FAIL : v.toISOString().slice(0, 10)
+  return FAIL
+}
+
+const toTimeString: Convert = (v) => (typeof v === 'string' && /^\d{2}:\d{2}(:\d{2}(\.\d+)?)?/.test(v) ? v : FAIL)
+
+const timestampText =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?$/
+
+const digit = (s: string, i: number): number => s.charCodeAt(i) - 48
+const two = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1)
+
+const digitPositions = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22]
+
+/** Fast path for `YYYY-MM-DD HH:MM:SS[.sss]` (what SQLite and MySQL store); undefined otherwise. */
+const parseCanonical = (s: string): Date | undefined => {
+  const n = s.length
+  if ((n !== 19 && n !== 23) || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58)
+    return undefined
+  const sep = s.charCodeAt(10)
+  if (sep !== 32 && sep !== 84) return undefined
+  if (n === 23 && s.charCodeAt(19) !== 46) return undefined
+  for (const i of digitPositions) {
+    if (i >= n) break
+    const c = s.charCodeAt(i)
+    if (c < 48 || c > 57) return undefined
+  }
+  const y = two(s, 0) * 100 + two(s, 2)
+  const mo = two(s, 5)
+  const d = two(s, 8)
+  const h = two(s, 11)
+  const mi = two(s, 14)
+  const sec = two(s, 17)
+  const ms = n === 23 ? digit(s, 20) * 100 + two(s, 21) : 0
+  if (!(y >= 1000 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && sec <= 59 && ms >= 0 && ms <= 999)) return undefined
+  const t = Date.UTC(y, mo - 1, d, h, mi, sec, ms)
+  if (Number.isNaN(t)) return undefined
+  const date = new Date(t)
+  return date.getUTCDate() === d ? date : undefined
+}
+
+/** Parses SQL timestamp text; text without a zone is UTC. @internal */
+export const parseTimestamp = (s: string): Date | undefined => {
+  const fast = parseCanonical(s)
+  if (fast !== undefined) return fast
+  const m = timestampText.exec(s.trim())
+  if (m === null) return undefined
+  const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '', zone] = m
+  const ms = Number((frac + '000').slice(0, 3))
+  const date = new Date(Date.UTC(2000, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), ms))
+  date.setUTCFullYear(Number(y))
+  if (date.getUTCMonth() !== Number(mo) - 1 || date.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59)
+    return undefined
+  if (zone !== undefined && zone !== 'Z' && zone !== 'z') {
+    const sign = zone[0] === '-' ? -1 : 1
+    const digits = zone.slice(1).replaceAll(':', '')
+    const offset = Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2, 4) || '0') * 60 + Number(digits.slice(4, 6) || '0')
+    return new Date(date.getTime() - sign * offset * 1000)
+  }
+  return date
+}
+
+const toTimestamp: Convert = (v) => {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? FAIL : v
+  if (typeof v === 'string') return parseTimestamp(v) ?? FAIL
+  return FAIL
+}
+
+const toJson: Convert = (v) => {
+  if (typeof v === 'string') {
+    try {
+      return JSON.parse(v) as unknown
+    } catch {
+      return FAIL
+    }
+  }
+  if (typeof v === 'number' || typeof v === 'boolean') return v
+  if (typeof v === 'bigint') return toNumber(v)
+  if (typeof v === 'object' && v !== null && !(v instanceof Uint8Array)) return v
+  return FAIL
+}
+
+const toBinary: Convert = (v) => {
+  if (v instanceof Uint8Array) return v
+  if (v instanceof ArrayBuffer) return new Uint8Array(v)
+  if (typeof v === 'string' && /^\\x([0-9a-fA-F]{2})*$/.test(v)) return Buffer.from(v.slice(2), 'hex')
+  return FAIL
+}
+
+const toText: Convert = (v) => (typeof v === 'string' ? v : FAIL)
+
+interface Rule {
+  /** A JS expression over `v` that is true when the raw value is already in final form. */
+  readonly accept: string
+  readonly convert: Convert
+  readonly expected: string
+}
+
+const ruleFor = (type: SqlType): Rule => {
+  switch (type._tag) {
+    case 'Integer':
+    case 'SmallInt':
+    case 'Real':
+    case 'Double':
+      return { accept: 'typeof v === "number"', convert: toNumber, expected: 'number' }
+    case 'BigInt':
+      return { accept: 'typeof v === "bigint"', convert: toBigInt, expected: 'bigint' }
+    case 'Numeric':
+      return { accept: 'typeof v === "string"', convert: toNumeric, expected: 'decimal string' }
+    case 'Boolean':
+      return { accept: 'typeof v === "boolean"', convert: toBoolean, expected: 'boolean' }
+    case 'Date':
+      return { accept: 'typeof v === "string" && v.length === 10', convert: toDateString, expected: 'YYYY-MM-DD' }
+    case 'Time':
+      return { accept: 'typeof v === "string"', convert: toTimeString, expected: 'HH:MM:SS' }
+    case 'Timestamp':
+      return { accept: 'v instanceof Date && v.getTime() === v.getTime()', convert: toTimestamp, expected: 'timestamp' }
+    case 'Json':
+      return { accept: 'false', convert: toJson, expected: 'JSON' }
+    case 'Binary':
+      return { accept: 'v instanceof Uint8Array', convert: toBinary, expected: 'binary' }
+    case 'Enum': {
+      const members = new Set(type.values)
+      return {
+        accept: 'false',
+        convert: (v) => (typeof v === 'string' && members.has(v) ? v : FAIL),
+        expected: `one of ${type.values.map((x) => JSON.stringify(x)).join(' | ')}`,
+      }
+    }
+    case 'Varchar':
+    case 'Text':
+    case 'Uuid':
+      return { accept: 'typeof v === "string"', convert: toText, expected: 'string' }
+  }
+}
+
+// ---------------------------------------------------------------- io-ts codecs
+
+/**
+ * The io-ts codec of one column type: accepts every raw form of the type (and null) and
+ * decodes it to the type's TypeScript value.
+ *
+ * @category effects
+ */
+export const columnCodec = (type: SqlType): t.Type<unknown, unknown, unknown> => {
+  const rule = ruleFor(type)
+  return new t.Type<unknown, unknown, unknown>(
+    `${type._tag} (${rule.expected}) | null`,
+    (u): u is unknown => u === null || rule.convert(u) === u,
+    (u, c) => {
+      if (u === null) return t.success(null)
+      const r = rule.convert(u)
+      return r === FAIL ? t.failure(u, c) : t.success(r)
+    },
+    (a) => a,
+  )
+}
+
+/** The io-ts codec of a whole row: one {@link columnCodec} per typed column. @category effects */
+export const rowCodec = (columns: ReadonlyArray<ResultColumn>): t.Type<RawRow, RawRow, unknown> => {
+  const props: Record<string, t.Type<unknown, unknown, unknown>> = {}
+  for (const c of columns) props[c.name] = c.type === undefined ? t.unknown : columnCodec(c.type)
+  return t.type(props) as unknown as t.Type<RawRow, RawRow, unknown>
+}
+
+// ---------------------------------------------------------------- the fast decoder
+
+/**
+ * Decodes a batch of raw rows in place. `startIndex` is the index of `rows[0]` in the whole
+ * result, for error reports.
+ *
+ * @category effects
+ */
+export type RowsDecoder = (rows: ReadonlyArray<RawRow>, startIndex?: number) => E.Either<DbError, ReadonlyArray<RawRow>>
+
+const identityDecoder: RowsDecoder = (rows) => E.right(rows)
+
+const build = (columns: ReadonlyArray<ResultColumn>): RowsDecoder => {
+  const seen = new Set<string>()
+  const typed: Array<{ readonly name: string; readonly rule: Rule }> = []
+  for (const c of columns) {
+    if (c.type === undefined || seen.has(c.name)) continue
+    seen.add(c.name)
+    typed.push({ name: c.name, rule: ruleFor(c.type) })
+  }
+  if (typed.length === 0) return identityDecoder
+  // Generated code: one inlined typeof check per column, monomorphic property access.
+  const body = typed
+    .map(
+      ({ name, rule }, i) =>
+        `v = r[${JSON.stringify(name)}]; if (!(${rule.accept}) && v !== null) { v = c${i}(v); if (v === FAIL) return i; r[${JSON.stringify(name)}] = v; }`,
+    )
+    .join('\n      ')
+  const source = `"use strict";
+  return function decodeRows(rows) {
+    for (let i = 0, n = rows.length; i < n; i++) {
+      const r = rows[i]; let v;
+      ${body}
+    }
+    return -1;
+  }`
+  const names = typed.map((_, i) => `c${i}`)
+  const factory = new Function('FAIL', ...names, source) as (fail: Fail, ...cs: ReadonlyArray<Convert>) => (rows: ReadonlyArray<RawRow>) => number
+  const run = factory(FAIL, ...typed.map((x) => x.rule.convert))
+  let codec: t.Type<RawRow, RawRow, unknown> | undefined
+  return (rows, startIndex = 0) => {
+    const bad = run(rows)
+    if (bad < 0) return E.right(rows)
+    codec ??= rowCodec(columns)
+    const result = codec.decode(rows[bad])
+    const errors = E.isLeft(result) ? result.left : []
+    const index = startIndex + bad
+    return E.left({
+      _tag: 'DecodeError',
+      message: `row ${index}: ${report(errors)}`,
+      errors,
+      rowIndex: index,
+    })
+  }
+}
+
+const show = (v: unknown): string => {
+  if (typeof v === 'bigint') return `${v}n`
+  if (v === undefined) return 'undefined (column missing from the row)'
+  if (v instanceof Uint8Array) return `<${v.length} bytes>`
+  if (v instanceof Date) return `Date(${Number.isNaN(v.getTime()) ? 'invalid' : v.toISOString()})`
+  try {
+    const s = JSON.stringify(v)
+    return s === undefined ? String(v) : s.length > 80 ? s.slice(0, 80) + '…' : s
+  } catch {
+    return String(v)
+  }
+}
+
+/** io-ts errors as text: `column "ok": expected Boolean (boolean) | null, got "maybe"`. */
+const report = (errors: t.Errors): string =>
+  errors
+    .map((e) => {
+      const last = e.context[e.context.length - 1]
+      const key = e.context.length > 1 ? e.context[1].key : ''
+      return `column ${JSON.stringify(key)}: expected ${last?.type.name ?? '?'}, got ${show(e.value)}`
+    })
+    .join('; ')
+
+const cache = new WeakMap<ReadonlyArray<ResultColumn>, RowsDecoder>()
+
+/**
+ * The decoder for a list of result columns, memoised on the array's identity (the
+ * compiler's cache hands back the same array for a repeated statement shape).
+ *
+ * @category effects
+ */
+export const decoderFor = (columns: ReadonlyArray<ResultColumn>): RowsDecoder => {
+  if (columns.length === 0) return identityDecoder
+  let d = cache.get(columns)
+  if (d === undefined) {
+    d = build(columns)
+    cache.set(columns, d)
+  }
+  return d
+}
+
+/**
+ * Decodes raw rows for the given columns, in place; `Left(DecodeError)` names the row.
+ *
+ * @category effects
+ */
+export const decodeRows = <R>(
+  columns: ReadonlyArray<ResultColumn>,
+  rows: ReadonlyArray<RawRow>,
+  startIndex = 0,
+): E.Either<DbError, ReadonlyArray<R>> => decoderFor(columns)(rows, startIndex) as E.Either<DbError, ReadonlyArray<R>>
+
+/** True when a column list asks for exact 64-bit integers (drivers enable safe integers). @category effects */
+export const wantsBigInt = (columns: ReadonlyArray<ResultColumn>): boolean => {
+  for (const c of columns) if (c.type?._tag === 'BigInt') return true
+  return false
+}
