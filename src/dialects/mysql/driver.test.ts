@@ -1,0 +1,355 @@
+import * as E from 'fp-ts/Either'
+import { describe, expect, it, vi } from 'vitest'
+import type { DbError } from '../../effects/DbError.js'
+import type { DriverConnection, RawRow } from '../../effects/Driver.js'
+import { describeEachDatabase } from '../../../test/support/databases.js'
+import { exec, left, right, stmt, withConnection } from '../../../test/support/run.js'
+import { mysqlDriver, mysqlDriverConfig, threadId } from './driver.js'
+import { constraintOfMessage } from './errors.js'
+
+// TEMP until the compiler engineer's dialect records land.
+vi.mock('./dialect.js', () => ({ mysql: { name: 'mysql' } }))
+vi.mock('../postgres/dialect.js', () => ({ postgres: { name: 'postgres' } }))
+
+const queryError = (e: DbError): Extract<DbError, { _tag: 'QueryError' }> => {
+  if (e._tag !== 'QueryError') throw new Error(`expected QueryError, got ${e._tag}`)
+  return e
+}
+
+describe('mysqlDriverConfig', () => {
+  it('reads options', () => {
+    expect(
+      mysqlDriverConfig({
+        host: 'db',
+        port: 3307,
+        user: 'u',
+        password: 'p',
+        database: 'd',
+        options: { connect_timeout: '3', sslmode: 'require', prepared: 'true' },
+      }),
+    ).toStrictEqual(
+      E.right({
+        host: 'db',
+        port: 3307,
+        user: 'u',
+        password: 'p',
+        database: 'd',
+        ssl: { rejectUnauthorized: false },
+        connectTimeoutMs: 3000,
+        preparedStatements: true,
+      }),
+    )
+  })
+  it('rejects unknown options and bad values without echoing the password', () => {
+    const r = mysqlDriverConfig({ password: 'hunter2', options: { timezone: 'local' } })
+    expect(E.isLeft(r) && r.left._tag === 'ConfigError' && r.left.message).toMatch(/unknown MySQL URL option.*timezone/)
+    expect(JSON.stringify(r)).not.toContain('hunter2')
+    expect(E.isLeft(mysqlDriverConfig({ options: { ssl: 'perhaps' } }))).toBe(true)
+  })
+  it('refuses a sql_mode without STRICT_ALL_TABLES or with modes that break escaping', async () => {
+    expect((await left(mysqlDriver({ sqlMode: 'ANSI' }).connect))._tag).toBe('ConfigError')
+    expect((await left(mysqlDriver({ sqlMode: 'STRICT_ALL_TABLES,NO_BACKSLASH_ESCAPES' }).connect))._tag).toBe('ConfigError')
+    expect((await left(mysqlDriver({ sqlMode: "STRICT_ALL_TABLES'; DROP" }).connect))._tag).toBe('ConfigError')
+  })
+})
+
+describe('constraintOfMessage', () => {
+  it('parses MySQL 8 and MariaDB messages', () => {
+    expect(constraintOfMessage(1062, "Duplicate entry 'a@x.io' for key 'users.users_email_key'")).toBe('users_email_key')
+    expect(constraintOfMessage(1062, "Duplicate entry 'a@x.io' for key 'users_email_key'")).toBe('users_email_key')
+    expect(
+      constraintOfMessage(
+        1452,
+        'Cannot add or update a child row: a foreign key constraint fails (`db`.`post`, CONSTRAINT `fk_post_user` FOREIGN KEY (`user_id`) REFERENCES `user` (`id`))',
+      ),
+    ).toBe('fk_post_user')
+    expect(constraintOfMessage(3819, "Check constraint 'qty_positive' is violated.")).toBe('qty_positive')
+    expect(constraintOfMessage(4025, 'CONSTRAINT `qty_positive` failed for `db`.`t`')).toBe('qty_positive')
+    expect(constraintOfMessage(1048, "Column 'x' cannot be null")).toBeUndefined()
+  })
+})
+
+describe('mysql connect failures', () => {
+  it('an unreachable server is a ConnectionError without the password', async () => {
+    const e = await left(mysqlDriver({ host: '127.0.0.1', port: 1, password: 's3cr3t-pw', connectTimeoutMs: 2000 }).connect)
+    expect(e._tag).toBe('ConnectionError')
+    expect(e._tag === 'ConnectionError' && e.message).toMatch(/could not connect to MySQL at 127\.0\.0\.1:1/)
+    expect(JSON.stringify({ ...e, cause: undefined })).not.toContain('s3cr3t-pw')
+  })
+})
+
+describeEachDatabase(
+  'mysql driver',
+  (db) => {
+    const withConn = <A>(f: (c: DriverConnection) => Promise<A>): Promise<A> => withConnection(db.driver(), f)
+
+    it('connects into its own database with UTC and a strict sql_mode', async () => {
+      await withConn(async (c) => {
+        const r = await exec(c, 'SELECT DATABASE() AS db, @@session.time_zone AS tz, @@session.sql_mode AS mode')
+        expect(r.rows[0]?.['db']).toBe(db.namespace)
+        expect(r.rows[0]?.['tz']).toBe('+00:00')
+        expect(String(r.rows[0]?.['mode'])).toContain('STRICT_ALL_TABLES')
+      })
+    })
+
+    for (const prepared of [false, true]) {
+      describe(prepared ? 'prepared (execute)' : 'text (query)', () => {
+        const driver = () => mysqlDriver({ ...configOf(db.url), preparedStatements: prepared })
+        const withC = <A>(f: (c: DriverConnection) => Promise<A>): Promise<A> => withConnection(driver(), f)
+        const t = prepared ? 'p' : 'q'
+
+        it('executes DML with rowsAffected, lastInsertId (bigint beyond 2^53) and SELECT', async () => {
+          await withC(async (c) => {
+            await exec(c, `CREATE TABLE exec_${t} (id bigint AUTO_INCREMENT PRIMARY KEY, name varchar(20) NOT NULL)`)
+            const ins = await exec(c, `INSERT INTO exec_${t} (name) VALUES (?), (?), (?)`, ['a', 'b', 'c'])
+            expect(ins).toStrictEqual({ rows: [], rowsAffected: 3, lastInsertId: 1 })
+            // Matched rows, not changed rows (FOUND_ROWS): optimistic locking relies on it.
+            expect((await exec(c, `UPDATE exec_${t} SET name = ? WHERE id >= ?`, ['b', 2])).rowsAffected).toBe(2)
+            const sel = await exec(c, `SELECT id, name FROM exec_${t} ORDER BY id`)
+            expect(sel).toStrictEqual({
+              rows: [
+                { id: '1', name: 'a' },
+                { id: '2', name: 'b' },
+                { id: '3', name: 'b' },
+              ],
+              rowsAffected: 0,
+            })
+            await exec(c, `ALTER TABLE exec_${t} AUTO_INCREMENT = 9007199254740993`)
+            const big = await exec(c, `INSERT INTO exec_${t} (name) VALUES (?)`, ['big'])
+            expect(big.lastInsertId).toBe(9007199254740993n)
+            // A literal '?' in the SQL text is not a placeholder.
+            const q = await exec(c, "SELECT '?' AS lit, ? AS p, 'it''s ?' AS lit2", ['v'])
+            expect(q.rows).toStrictEqual([{ lit: '?', p: 'v', lit2: "it's ?" }])
+          })
+        })
+
+        it('delivers every type in its raw form (conventions), losslessly', async () => {
+          await withC(async (c) => {
+            await exec(
+              c,
+              `CREATE TABLE types_${t} (
+                i8 bigint, num decimal(38,10), ts timestamp(3) NULL, dt datetime(3), d date, tm time(6),
+                b tinyint(1), bo boolean, j json, js json, bin varbinary(16), u char(36), txt text, i4 int, f8 double)`,
+            )
+            const bytes = Buffer.from([0, 1, 2, 253, 254, 255])
+            await exec(c, `INSERT INTO types_${t} VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, [
+              '9007199254740993',
+              '1234567890123456789012345678.0123456789',
+              '2024-03-10 12:34:56.789',
+              '2024-03-10 12:34:56.789',
+              '2024-02-29',
+              '23:59:59.123456',
+              1,
+              0,
+              JSON.stringify({ a: [1, 2.5, null], b: 'x' }),
+              JSON.stringify('a JSON string'),
+              bytes,
+              'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+              'héllo 🎉 wörld 𝄞',
+              -2147483648,
+              0.1,
+            ])
+            const [row] = (await exec(c, `SELECT * FROM types_${t}`)).rows as ReadonlyArray<RawRow>
+            expect(row).toStrictEqual({
+              i8: '9007199254740993',
+              num: '1234567890123456789012345678.0123456789',
+              ts: '2024-03-10 12:34:56.789',
+              dt: '2024-03-10 12:34:56.789',
+              d: '2024-02-29',
+              tm: '23:59:59.123456',
+              b: 1,
+              bo: 0,
+              j: expect.stringMatching(/^\{"a": ?\[1, ?2\.5, ?null\], ?"b": ?"x"\}$/),
+              js: '"a JSON string"',
+              bin: bytes,
+              u: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+              txt: 'héllo 🎉 wörld 𝄞',
+              i4: -2147483648,
+              f8: 0.1,
+            })
+            expect(JSON.parse(row?.['j'] as string)).toStrictEqual({ a: [1, 2.5, null], b: 'x' })
+            // TIMESTAMP is stored in UTC and read in the session zone (+00:00): no shift.
+            const utc = await exec(c, `SELECT UNIX_TIMESTAMP(ts) AS epoch FROM types_${t}`)
+            expect(String(utc.rows[0]?.['epoch'])).toBe(String(Date.UTC(2024, 2, 10, 12, 34, 56, 789) / 1000))
+            // JSON produced by an expression is text too.
+            const expr = await exec(c, "SELECT JSON_OBJECT('k', 'v') AS o, JSON_EXTRACT(?, '$.a') AS a", ['{"a": [1]}'])
+            expect(JSON.parse(expr.rows[0]?.['o'] as string)).toStrictEqual({ k: 'v' })
+            expect(JSON.parse(expr.rows[0]?.['a'] as string)).toStrictEqual([1])
+          })
+        })
+      })
+    }
+
+    describe('errors', () => {
+      const setup = async (c: DriverConnection): Promise<void> => {
+        await exec(c, 'DROP TABLE IF EXISTS err_child, err_parent')
+        await exec(
+          c,
+          `CREATE TABLE err_parent (id int PRIMARY KEY, email varchar(50), qty int NOT NULL DEFAULT 0, code varchar(3),
+             small tinyint, CONSTRAINT err_parent_email_key UNIQUE (email), CONSTRAINT qty_positive CHECK (qty >= 0)) ENGINE=InnoDB`,
+        )
+        await exec(
+          c,
+          'CREATE TABLE err_child (id int PRIMARY KEY, parent_id int, CONSTRAINT err_child_parent_fk FOREIGN KEY (parent_id) REFERENCES err_parent (id)) ENGINE=InnoDB',
+        )
+        await exec(c, 'INSERT INTO err_parent (id, email) VALUES (1, ?)', ['a@x.io'])
+        await exec(c, 'INSERT INTO err_child VALUES (1, 1)')
+      }
+      const expectKind = async (
+        c: DriverConnection,
+        sql: string,
+        params: ReadonlyArray<unknown>,
+        kind: string,
+        errno: ReadonlyArray<number>,
+        constraint?: string,
+      ): Promise<void> => {
+        const e = queryError(await left(c.execute(stmt(sql, params))))
+        expect({ kind: e.kind, constraint: e.constraint, sql: e.sql }).toStrictEqual({ kind, constraint, sql })
+        expect(errno).toContain(e.errno)
+        expect(e.code).toMatch(/^[0-9A-Z]{5}$/)
+      }
+
+      it('classifies integrity, syntax, undefined and data errors with constraint names', async () => {
+        await withConn(async (c) => {
+          await setup(c)
+          await expectKind(c, 'INSERT INTO err_parent (id, email) VALUES (2, ?)', ['a@x.io'], 'UniqueViolation', [1062], 'err_parent_email_key')
+          await expectKind(c, 'INSERT INTO err_parent (id) VALUES (1)', [], 'UniqueViolation', [1062], 'PRIMARY')
+          await expectKind(c, 'INSERT INTO err_child VALUES (2, 99)', [], 'ForeignKeyViolation', [1452], 'err_child_parent_fk')
+          await expectKind(c, 'DELETE FROM err_parent WHERE id = 1', [], 'ForeignKeyViolation', [1451], 'err_child_parent_fk')
+          await expectKind(c, 'INSERT INTO err_parent (id, qty) VALUES (3, NULL)', [], 'NotNullViolation', [1048])
+          await expectKind(c, 'INSERT INTO err_child (parent_id) VALUES (1)', [], 'NotNullViolation', [1364])
+          await expectKind(c, 'INSERT INTO err_parent (id, qty) VALUES (3, -1)', [], 'CheckViolation', [3819, 4025], 'qty_positive')
+          await expectKind(c, 'SELEC 1', [], 'SyntaxError', [1064])
+          await expectKind(c, 'SELECT * FROM no_such_table', [], 'UndefinedObject', [1146])
+          await expectKind(c, 'SELECT no_such_column FROM err_parent', [], 'UndefinedObject', [1054])
+          await expectKind(c, 'INSERT INTO err_parent (id, small) VALUES (4, 1000)', [], 'DataError', [1264])
+          await expectKind(c, 'INSERT INTO err_parent (id, qty) VALUES (4, ?)', ['abc'], 'DataError', [1366])
+          await expectKind(c, 'INSERT INTO err_parent (id, code) VALUES (4, ?)', ['toolong'], 'DataError', [1406])
+          expect((await exec(c, 'SELECT 1 AS one')).rows).toStrictEqual([{ one: 1 }])
+        })
+      })
+
+      it('classifies deadlocks and lock wait timeouts', async () => {
+        await withConn((a) =>
+          withConn(async (b) => {
+            await exec(a, 'CREATE TABLE dl (id int PRIMARY KEY, v int) ENGINE=InnoDB')
+            await exec(a, 'INSERT INTO dl VALUES (1, 0), (2, 0)')
+            await exec(a, 'START TRANSACTION')
+            await exec(b, 'START TRANSACTION')
+            await exec(a, 'UPDATE dl SET v = 1 WHERE id = 1')
+            await exec(b, 'UPDATE dl SET v = 1 WHERE id = 2')
+            const ra = a.execute(stmt('UPDATE dl SET v = 2 WHERE id = 2'))()
+            await new Promise((r) => setTimeout(r, 100))
+            const rb = b.execute(stmt('UPDATE dl SET v = 2 WHERE id = 1'))()
+            const [xa, xb] = await Promise.all([ra, rb])
+            const failed = [xa, xb].filter(E.isLeft).map((x) => queryError(x.left))
+            expect(failed.map((e) => [e.kind, e.errno, e.code])).toStrictEqual([['Deadlock', 1213, '40001']])
+            await exec(a, 'ROLLBACK')
+            await exec(b, 'ROLLBACK')
+
+            await exec(a, 'START TRANSACTION')
+            await exec(a, 'SELECT * FROM dl WHERE id = 1 FOR UPDATE')
+            await exec(b, 'SET SESSION innodb_lock_wait_timeout = 1')
+            const t = queryError(await left(b.execute(stmt('UPDATE dl SET v = 9 WHERE id = 1'))))
+            expect([t.kind, t.errno]).toStrictEqual(['LockTimeout', 1205])
+            await exec(a, 'ROLLBACK')
+          }),
+        )
+      })
+    })
+
+    describe('stream', () => {
+      it('reads 100k rows in batches of batchSize', async () => {
+        await withConn(async (c) => {
+          await exec(c, 'CREATE TABLE big (n int PRIMARY KEY, tag varchar(10))')
+          // 100k rows from a 10 x 10 x 10 x 10 x 10 cross join of digits.
+          await exec(c, 'CREATE TABLE digits (d int)')
+          await exec(c, 'INSERT INTO digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)')
+          await exec(
+            c,
+            `INSERT INTO big SELECT a.d + 10*b.d + 100*c.d + 1000*d.d + 10000*e.d + 1, 'x'
+               FROM digits a, digits b, digits c, digits d, digits e`,
+          )
+          const sizes: Array<number> = []
+          let sum = 0
+          for await (const batch of c.stream(stmt('SELECT n, ? AS tag FROM big ORDER BY n', ['t']), 4096)) {
+            sizes.push(batch.length)
+            for (const r of batch) sum += r['n'] as number
+          }
+          expect(sizes.length).toBe(Math.ceil(100000 / 4096))
+          expect(Math.max(...sizes)).toBe(4096)
+          expect(sum).toBe((100000 * 100001) / 2)
+          expect((await exec(c, 'SELECT 1 AS one')).rows).toStrictEqual([{ one: 1 }])
+        })
+      })
+
+      it('stopping early leaves the connection usable', async () => {
+        await withConn(async (c) => {
+          const it = c.stream(stmt('SELECT n FROM big ORDER BY n'), 10)[Symbol.asyncIterator]()
+          const first = await it.next()
+          expect(first.value).toHaveLength(10)
+          await it.return?.()
+          expect((await exec(c, 'SELECT 2 AS two')).rows).toStrictEqual([{ two: 2 }])
+        })
+      })
+
+      it('throws a classified DbError from the iterator', async () => {
+        await withConn(async (c) => {
+          const consume = async (): Promise<unknown> => {
+            for await (const _ of c.stream(stmt('SELECT * FROM missing_table'), 10)) void _
+            return undefined
+          }
+          const e = await consume().catch((x: unknown) => x)
+          expect(e).toMatchObject({ _tag: 'QueryError', kind: 'UndefinedObject', errno: 1146 })
+          expect((await exec(c, 'SELECT 3 AS three')).rows).toStrictEqual([{ three: 3 }])
+        })
+      })
+    })
+
+    it('pings', async () => {
+      await withConn(async (c) => {
+        expect(await c.ping()).toStrictEqual(E.right(undefined))
+      })
+    })
+
+    it('terminate kills an idle connection: its next use is ConnectionLost, ping a ConnectionError', async () => {
+      const d = db.driver()
+      await withConnection(d, async (victim) => {
+        expect(threadId(victim)).toEqual(expect.any(Number))
+        await exec(victim, 'START TRANSACTION')
+        await right(d.terminate!(victim))
+        await new Promise((r) => setTimeout(r, 100))
+        const e = queryError(await left(victim.execute(stmt('SELECT 1'))))
+        expect(e.kind).toBe('ConnectionLost')
+        expect((await left(victim.ping))._tag).toBe('ConnectionError')
+      })
+    })
+
+    it('a connection killed during a query reports ConnectionLost', async () => {
+      const d = db.driver()
+      await withConnection(d, async (victim) => {
+        const running = victim.execute(stmt('SELECT SLEEP(5)'))()
+        await new Promise((r) => setTimeout(r, 200))
+        await right(d.terminate!(victim))
+        const r = await running
+        expect(E.isLeft(r) && queryError(r.left).kind).toBe('ConnectionLost')
+      })
+    })
+  },
+  ['mysql'],
+)
+
+/** The driver config of a test database URL (for variants of its driver). */
+const configOf = (url: string): Parameters<typeof mysqlDriver>[0] => {
+  const u = new URL(url)
+  const r = mysqlDriverConfig({
+    host: u.hostname,
+    ...(u.port !== '' ? { port: Number(u.port) } : {}),
+    ...(u.username !== '' ? { user: decodeURIComponent(u.username) } : {}),
+    ...(u.password !== '' ? { password: decodeURIComponent(u.password) } : {}),
+    database: decodeURIComponent(u.pathname.slice(1)),
+    options: Object.fromEntries(u.searchParams.entries()),
+  })
+  if (E.isLeft(r)) throw new Error('bad test URL')
+  return r.right
+}

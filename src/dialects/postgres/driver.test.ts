@@ -1,0 +1,341 @@
+import * as E from 'fp-ts/Either'
+import { describe, expect, it, vi } from 'vitest'
+import type { DbError } from '../../effects/DbError.js'
+import type { DriverConnection, RawRow } from '../../effects/Driver.js'
+import { describeEachDatabase } from '../../../test/support/databases.js'
+import { exec, left, right, stmt, withConnection } from '../../../test/support/run.js'
+import { backendPid, postgresDriver, postgresDriverConfig } from './driver.js'
+
+// TEMP until the compiler engineer's dialect records land.
+vi.mock('./dialect.js', () => ({ postgres: { name: 'postgres' } }))
+vi.mock('../mysql/dialect.js', () => ({ mysql: { name: 'mysql' } }))
+
+const queryError = (e: DbError): Extract<DbError, { _tag: 'QueryError' }> => {
+  if (e._tag !== 'QueryError') throw new Error(`expected QueryError, got ${e._tag}`)
+  return e
+}
+
+describe('postgresDriverConfig', () => {
+  it('reads schema, options, sslmode and connect_timeout', () => {
+    expect(
+      postgresDriverConfig({
+        host: 'db',
+        port: 5433,
+        user: 'u',
+        password: 'p',
+        database: 'd',
+        options: { schema: 'app', sslmode: 'require', connect_timeout: '2.5', application_name: 'x' },
+      }),
+    ).toStrictEqual(
+      E.right({
+        host: 'db',
+        port: 5433,
+        user: 'u',
+        password: 'p',
+        database: 'd',
+        schema: 'app',
+        ssl: { rejectUnauthorized: false },
+        applicationName: 'x',
+        connectTimeoutMs: 2500,
+      }),
+    )
+  })
+  it('rejects unknown options and bad values without echoing the password', () => {
+    const r = postgresDriverConfig({ password: 'hunter2', options: { shcema: 'x' } })
+    expect(E.isLeft(r) && r.left._tag === 'ConfigError' && r.left.message).toMatch(/unknown PostgreSQL URL option.*shcema/)
+    expect(JSON.stringify(r)).not.toContain('hunter2')
+    expect(E.isLeft(postgresDriverConfig({ options: { connect_timeout: 'soon' } }))).toBe(true)
+    expect(E.isLeft(postgresDriverConfig({ options: { sslmode: 'maybe' } }))).toBe(true)
+  })
+  it('refuses a schema that is not a plain identifier list, at connect', async () => {
+    const e = await left(postgresDriver({ schema: 'x; DROP TABLE y' }).connect)
+    expect(e._tag).toBe('ConfigError')
+  })
+})
+
+describe('postgres connect failures', () => {
+  it('an unreachable server is a ConnectionError without the password', async () => {
+    const e = await left(postgresDriver({ host: '127.0.0.1', port: 1, password: 's3cr3t-pw', connectTimeoutMs: 2000 }).connect)
+    expect(e._tag).toBe('ConnectionError')
+    expect(e._tag === 'ConnectionError' && e.message).toMatch(/could not connect to PostgreSQL at 127\.0\.0\.1:1/)
+    expect(JSON.stringify({ ...e, cause: undefined })).not.toContain('s3cr3t-pw')
+  })
+})
+
+describeEachDatabase(
+  'postgres driver',
+  (db) => {
+    const driver = () => db.driver()
+    const withConn = <A>(f: (c: DriverConnection) => Promise<A>): Promise<A> => withConnection(driver(), f)
+
+    it('connects into its own schema with TimeZone UTC', async () => {
+      await withConn(async (c) => {
+        const r = await exec(c, 'SELECT current_schema() AS s, current_setting($1) AS tz', ['TimeZone'])
+        expect(r.rows).toStrictEqual([{ s: db.namespace, tz: 'UTC' }])
+      })
+    })
+
+    it('executes DML with rowsAffected and SELECT with 0', async () => {
+      await withConn(async (c) => {
+        await exec(c, 'CREATE TABLE exec_t (id serial PRIMARY KEY, name text NOT NULL)')
+        const ins = await exec(c, 'INSERT INTO exec_t (name) VALUES ($1), ($2), ($3) RETURNING id', ['a', 'b', 'c'])
+        expect(ins.rowsAffected).toBe(3)
+        expect(ins.rows).toStrictEqual([{ id: 1 }, { id: 2 }, { id: 3 }])
+        expect((await exec(c, 'UPDATE exec_t SET name = $1 WHERE id > $2', ['z', 1])).rowsAffected).toBe(2)
+        const sel = await exec(c, 'SELECT id, name FROM exec_t ORDER BY id')
+        expect(sel.rowsAffected).toBe(0)
+        expect(sel.rows.map((r) => r['name'])).toStrictEqual(['a', 'z', 'z'])
+        expect((await exec(c, 'DELETE FROM exec_t')).rowsAffected).toBe(3)
+      })
+    })
+
+    it('delivers every type in its raw form (conventions), losslessly', async () => {
+      await withConn(async (c) => {
+        await exec(
+          c,
+          `CREATE TABLE types_t (
+            i8 bigint, num numeric(38,10), tstz timestamptz(3), ts timestamp(3), d date, t time(6),
+            b boolean, j json, jb jsonb, js json, bin bytea, u uuid, txt text, i4 integer, f8 double precision)`,
+        )
+        const bytes = Buffer.from([0, 1, 2, 253, 254, 255])
+        await exec(c, 'INSERT INTO types_t VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)', [
+          '9007199254740993',
+          '1234567890123456789012345678.0123456789',
+          '2024-03-10T12:34:56.789Z',
+          '2024-03-10T12:34:56.789Z',
+          '2024-02-29',
+          '23:59:59.123456',
+          true,
+          JSON.stringify({ a: [1, 2.5, null], b: 'x' }),
+          JSON.stringify({ k: 'v' }),
+          JSON.stringify('a JSON string'),
+          bytes,
+          'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+          'héllo 🎉 wörld 𝄞',
+          -2147483648,
+          0.1,
+        ])
+        const [row] = (await exec(c, 'SELECT * FROM types_t')).rows as ReadonlyArray<RawRow>
+        expect(row).toStrictEqual({
+          i8: '9007199254740993',
+          num: '1234567890123456789012345678.0123456789',
+          tstz: '2024-03-10 12:34:56.789+00',
+          ts: '2024-03-10 12:34:56.789',
+          d: '2024-02-29',
+          t: '23:59:59.123456',
+          b: true,
+          j: '{"a":[1,2.5,null],"b":"x"}',
+          jb: '{"k": "v"}',
+          js: '"a JSON string"',
+          bin: bytes,
+          u: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+          txt: 'héllo 🎉 wörld 𝄞',
+          i4: -2147483648,
+          f8: 0.1,
+        })
+        // A timestamp without time zone is not shifted by the session zone either way.
+        const shifted = await exec(c, "SELECT ts = '2024-03-10 12:34:56.789'::timestamp AS same FROM types_t")
+        expect(shifted.rows).toStrictEqual([{ same: true }])
+        // NULLs stay null.
+        await exec(c, 'INSERT INTO types_t (i8) VALUES ($1)', [null])
+        const nulls = await exec(c, 'SELECT num, j, bin FROM types_t WHERE i8 IS NULL')
+        expect(nulls.rows).toStrictEqual([{ num: null, j: null, bin: null }])
+      })
+    })
+
+    it('leaves the global pg type parsers alone', async () => {
+      const pg = (await import('pg')).default
+      expect(pg.types.getTypeParser(1184, 'text')('2024-01-01 00:00:00+00')).toBeInstanceOf(Date)
+    })
+
+    describe('errors', () => {
+      const setup = async (c: DriverConnection): Promise<void> => {
+        await exec(c, 'DROP TABLE IF EXISTS err_child, err_parent')
+        await exec(
+          c,
+          `CREATE TABLE err_parent (id int PRIMARY KEY, email text CONSTRAINT err_parent_email_key UNIQUE,
+             qty int NOT NULL DEFAULT 0 CONSTRAINT qty_positive CHECK (qty >= 0))`,
+        )
+        await exec(
+          c,
+          'CREATE TABLE err_child (id int PRIMARY KEY, parent_id int CONSTRAINT err_child_parent_fk REFERENCES err_parent (id))',
+        )
+        await exec(c, 'INSERT INTO err_parent (id, email) VALUES (1, $1)', ['a@x.io'])
+        await exec(c, 'INSERT INTO err_child VALUES (1, 1)')
+      }
+      const expectKind = async (
+        c: DriverConnection,
+        sql: string,
+        params: ReadonlyArray<unknown>,
+        kind: string,
+        code: string,
+        constraint?: string,
+      ): Promise<void> => {
+        const e = queryError(await left(c.execute(stmt(sql, params))))
+        expect({ kind: e.kind, code: e.code, constraint: e.constraint, sql: e.sql }).toStrictEqual({
+          kind,
+          code,
+          constraint,
+          sql,
+        })
+        expect(e.cause).toBeInstanceOf(Error)
+      }
+
+      it('classifies integrity, syntax, undefined and data errors with constraint names', async () => {
+        await withConn(async (c) => {
+          await setup(c)
+          await expectKind(c, 'INSERT INTO err_parent (id, email) VALUES (2, $1)', ['a@x.io'], 'UniqueViolation', '23505', 'err_parent_email_key')
+          await expectKind(c, 'INSERT INTO err_parent (id) VALUES (1)', [], 'UniqueViolation', '23505', 'err_parent_pkey')
+          await expectKind(c, 'INSERT INTO err_child VALUES (2, 99)', [], 'ForeignKeyViolation', '23503', 'err_child_parent_fk')
+          await expectKind(c, 'DELETE FROM err_parent WHERE id = 1', [], 'ForeignKeyViolation', '23503', 'err_child_parent_fk')
+          await expectKind(c, 'INSERT INTO err_parent (id, qty) VALUES (3, NULL)', [], 'NotNullViolation', '23502')
+          await expectKind(c, 'INSERT INTO err_parent (id, qty) VALUES (3, -1)', [], 'CheckViolation', '23514', 'qty_positive')
+          await expectKind(c, 'SELEC 1', [], 'SyntaxError', '42601')
+          await expectKind(c, 'SELECT * FROM no_such_table', [], 'UndefinedObject', '42P01')
+          await expectKind(c, 'SELECT no_such_column FROM err_parent', [], 'UndefinedObject', '42703')
+          await expectKind(c, 'SELECT $1::int AS n', ['abc'], 'DataError', '22P02')
+          await expectKind(c, 'SELECT 1 / 0 AS n', [], 'DataError', '22012')
+          await expectKind(c, 'SELECT $1::numeric(3,1) AS n', ['12345'], 'DataError', '22003')
+          // The connection is still usable after all these.
+          expect((await exec(c, 'SELECT 1 AS one')).rows).toStrictEqual([{ one: 1 }])
+        })
+      })
+
+      it('classifies deadlocks', async () => {
+        await withConn((a) =>
+          withConn(async (b) => {
+            await exec(a, 'CREATE TABLE dl (id int PRIMARY KEY, v int)')
+            await exec(a, 'INSERT INTO dl VALUES (1, 0), (2, 0)')
+            await exec(a, 'BEGIN')
+            await exec(b, 'BEGIN')
+            await exec(a, 'UPDATE dl SET v = 1 WHERE id = 1')
+            await exec(b, 'UPDATE dl SET v = 1 WHERE id = 2')
+            const ra = a.execute(stmt('UPDATE dl SET v = 2 WHERE id = 2'))()
+            await new Promise((r) => setTimeout(r, 100))
+            const rb = b.execute(stmt('UPDATE dl SET v = 2 WHERE id = 1'))()
+            const [xa, xb] = await Promise.all([ra, rb])
+            const failed = [xa, xb].filter(E.isLeft).map((x) => queryError(x.left))
+            expect(failed.map((e) => [e.kind, e.code])).toStrictEqual([['Deadlock', '40P01']])
+            await exec(a, 'ROLLBACK')
+            await exec(b, 'ROLLBACK')
+          }),
+        )
+      })
+
+      it('classifies serialization failures and lock timeouts', async () => {
+        await withConn((a) =>
+          withConn(async (b) => {
+            await exec(a, 'CREATE TABLE ser (id int PRIMARY KEY, v int)')
+            await exec(a, 'INSERT INTO ser VALUES (1, 0)')
+            await exec(a, 'BEGIN ISOLATION LEVEL REPEATABLE READ')
+            await exec(a, 'SELECT * FROM ser')
+            await exec(b, 'UPDATE ser SET v = v + 1 WHERE id = 1')
+            const e = queryError(await left(a.execute(stmt('UPDATE ser SET v = v + 1 WHERE id = 1'))))
+            expect([e.kind, e.code]).toStrictEqual(['SerializationFailure', '40001'])
+            await exec(a, 'ROLLBACK')
+
+            await exec(a, 'BEGIN')
+            await exec(a, 'SELECT * FROM ser WHERE id = 1 FOR UPDATE')
+            await exec(b, "SET lock_timeout = '50ms'")
+            const t = queryError(await left(b.execute(stmt('UPDATE ser SET v = 9 WHERE id = 1'))))
+            expect([t.kind, t.code]).toStrictEqual(['LockTimeout', '55P03'])
+            await exec(a, 'ROLLBACK')
+          }),
+        )
+      })
+    })
+
+    describe('stream', () => {
+      it('reads 100k rows in batches of batchSize through a cursor, outside a transaction', async () => {
+        await withConn(async (c) => {
+          const sizes: Array<number> = []
+          let sum = 0
+          let last = 0
+          for await (const batch of c.stream(stmt('SELECT g AS n, $1::text AS tag FROM generate_series(1, 100000) g', ['t']), 4096)) {
+            sizes.push(batch.length)
+            for (const r of batch) {
+              sum += r['n'] as number
+              last = r['n'] as number
+            }
+          }
+          expect(sizes.length).toBe(Math.ceil(100000 / 4096))
+          expect(Math.max(...sizes)).toBe(4096)
+          expect(sum).toBe((100000 * 100001) / 2)
+          expect(last).toBe(100000)
+          // Our own transaction ended with the stream.
+          expect((await exec(c, 'SELECT count(*)::int AS open FROM pg_cursors')).rows).toStrictEqual([{ open: 0 }])
+        })
+      })
+
+      it('fetches lazily: the server holds the rest until asked', async () => {
+        await withConn(async (c) => {
+          const it = c.stream(stmt('SELECT g AS n FROM generate_series(1, 100000) g'), 10)[Symbol.asyncIterator]()
+          const first = await it.next()
+          expect(first.value).toHaveLength(10)
+          await it.return?.()
+          // Stopping early closed the cursor and the transaction; the connection works.
+          expect((await exec(c, 'SELECT count(*)::int AS open FROM pg_cursors')).rows).toStrictEqual([{ open: 0 }])
+          expect((await exec(c, 'SELECT 2 AS two')).rows).toStrictEqual([{ two: 2 }])
+        })
+      })
+
+      it("runs inside the caller's transaction and leaves it open", async () => {
+        await withConn(async (c) => {
+          await exec(c, 'CREATE TABLE st (n int)')
+          await exec(c, 'BEGIN')
+          await exec(c, 'INSERT INTO st SELECT g FROM generate_series(1, 25) g')
+          const batches: Array<ReadonlyArray<RawRow>> = []
+          for await (const b of c.stream(stmt('SELECT n FROM st ORDER BY n'), 10)) batches.push(b)
+          expect(batches.map((b) => b.length)).toStrictEqual([10, 10, 5])
+          await exec(c, 'ROLLBACK')
+          expect((await exec(c, 'SELECT count(*)::int AS n FROM st')).rows).toStrictEqual([{ n: 0 }])
+        })
+      })
+
+      it('throws a classified DbError from the iterator', async () => {
+        await withConn(async (c) => {
+          const consume = async (): Promise<unknown> => {
+            for await (const _ of c.stream(stmt('SELECT * FROM missing_table'), 10)) void _
+            return undefined
+          }
+          const e = await consume().catch((x: unknown) => x)
+          expect(e).toMatchObject({ _tag: 'QueryError', kind: 'UndefinedObject', code: '42P01' })
+          expect((await exec(c, 'SELECT 3 AS three')).rows).toStrictEqual([{ three: 3 }])
+        })
+      })
+    })
+
+    it('pings', async () => {
+      await withConn(async (c) => {
+        expect(await c.ping()).toStrictEqual(E.right(undefined))
+      })
+    })
+
+    it('terminate kills another connection: its next use is ConnectionLost, ping a ConnectionError', async () => {
+      const d = driver()
+      await withConnection(d, async (victim) => {
+        expect(backendPid(victim)).toEqual(expect.any(Number))
+        await exec(victim, 'BEGIN')
+        await right(d.terminate!(victim))
+        await new Promise((r) => setTimeout(r, 100))
+        const e = queryError(await left(victim.execute(stmt('SELECT 1'))))
+        expect(e.kind).toBe('ConnectionLost')
+        const p = await left(victim.ping)
+        expect(p._tag).toBe('ConnectionError')
+      })
+    })
+
+    it('a connection killed during a query reports ConnectionLost with SQLSTATE 57P01', async () => {
+      const d = driver()
+      await withConnection(d, async (victim) => {
+        const running = victim.execute(stmt('SELECT pg_sleep(5)'))()
+        await new Promise((r) => setTimeout(r, 200))
+        await right(d.terminate!(victim))
+        const r = await running
+        expect(E.isLeft(r) && queryError(r.left).kind).toBe('ConnectionLost')
+        expect(E.isLeft(r) && queryError(r.left).code).toBe('57P01')
+      })
+    })
+  },
+  ['postgres'],
+)

@@ -1,0 +1,341 @@
+/**
+ * The PostgreSQL driver, over `pg` 8: one {@link DriverConnection} per `pg.Client` (never
+ * `pg.Pool`; the Engine's own pool wraps {@link Driver.connect}).
+ *
+ * Raw values follow notes/CONVENTIONS.md: int8, numeric, date, time, timestamp,
+ * timestamptz, json and jsonb arrive as their text (per-client type parsers, no global
+ * mutation of `pg.types`), and every session runs with `TimeZone=UTC`.
+ *
+ * @category dialects
+ */
+import pg from 'pg'
+import * as E from 'fp-ts/Either'
+import * as TE from 'fp-ts/TaskEither'
+import { pipe } from 'fp-ts/function'
+import type { Compiled } from '../../compile/Compiled.js'
+import type { DbError } from '../../effects/DbError.js'
+import type { Driver, DriverConnection, QueryResult, RawRow } from '../../effects/Driver.js'
+import { postgres } from './dialect.js'
+import { classifyConnectError, classifyQueryError, isConnectionLost } from './errors.js'
+
+/**
+ * How to reach one PostgreSQL database.
+ *
+ * @category dialects
+ */
+export interface PostgresDriverConfig {
+  /** Host name, IP address, or a Unix socket directory. Default `127.0.0.1`. */
+  readonly host?: string
+  /** Default 5432. */
+  readonly port?: number
+  /** Default `postgres`. */
+  readonly user?: string
+  readonly password?: string
+  /** Default: the user name. */
+  readonly database?: string
+  /**
+   * The session's `search_path`: one schema or a comma-separated list of plain identifiers
+   * (`athanor_x1` or `app,public`). Set in the startup packet, so it costs no round trip.
+   */
+  readonly schema?: string
+  /** Extra startup options (`-c name=value …`), appended after athanor's own. */
+  readonly options?: string
+  /** `true` for TLS with default verification, or `pg`'s TLS options. */
+  readonly ssl?: boolean | Readonly<Record<string, unknown>>
+  /** Give up opening a connection after this long (default 10 s). */
+  readonly connectTimeoutMs?: number
+  /** Shown in `pg_stat_activity`. Default `athanor`. */
+  readonly applicationName?: string
+}
+
+/** OIDs whose values stay text: int8, numeric, date, time, timestamp, timestamptz, json, jsonb. */
+const textOids: ReadonlySet<number> = new Set([20, 1700, 1082, 1083, 1114, 1184, 114, 3802])
+
+const identity = (s: string): string => s
+
+/** Per-client type parsers: {@link textOids} as text, the rest `pg`'s defaults. */
+const typeParsers = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    textOids.has(oid) && format !== 'binary'
+      ? identity
+      : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+}
+
+const schemaList = /^[A-Za-z_][A-Za-z0-9_$]*(\s*,\s*[A-Za-z_][A-Za-z0-9_$]*)*$/
+
+/** Describes the server without credentials, for messages. */
+const targetOf = (c: PostgresDriverConfig): string =>
+  `${c.host ?? '127.0.0.1'}:${c.port ?? 5432}/${c.database ?? c.user ?? 'postgres'}`
+
+/** Validates a config and builds the `pg.Client` options. */
+const clientConfig = (c: PostgresDriverConfig): E.Either<DbError, pg.ClientConfig> => {
+  if (c.schema !== undefined && !schemaList.test(c.schema))
+    return E.left({
+      _tag: 'ConfigError',
+      message: `PostgreSQL schema must be a comma-separated list of plain identifiers, got ${JSON.stringify(c.schema)}`,
+    })
+  const startup = [
+    '-c TimeZone=UTC',
+    ...(c.schema !== undefined ? [`-c search_path=${c.schema.replace(/\s+/g, '')}`] : []),
+    ...(c.options !== undefined && c.options !== '' ? [c.options] : []),
+  ].join(' ')
+  return E.right({
+    host: c.host ?? '127.0.0.1',
+    port: c.port ?? 5432,
+    user: c.user ?? 'postgres',
+    ...(c.password !== undefined ? { password: c.password } : {}),
+    database: c.database ?? c.user ?? 'postgres',
+    options: startup,
+    ...(c.ssl !== undefined ? { ssl: c.ssl as pg.ClientConfig['ssl'] } : {}),
+    connectionTimeoutMillis: c.connectTimeoutMs ?? 10_000,
+    application_name: c.applicationName ?? 'athanor',
+    keepAlive: true,
+    types: typeParsers,
+  })
+}
+
+/**
+ * The parts of a parsed engine URL a driver reads (structurally, `ServerConfig` from
+ * `src/effects/url.ts`).
+ *
+ * @category dialects
+ */
+export interface ServerUrlParts {
+  readonly host?: string
+  readonly port?: number
+  readonly user?: string
+  readonly password?: string
+  readonly database?: string
+  readonly options: Readonly<Record<string, string>>
+}
+
+/** URL options {@link postgresDriverConfig} understands. */
+const knownPgOptions: ReadonlyArray<string> = ['schema', 'options', 'sslmode', 'application_name', 'connect_timeout', 'host']
+
+/**
+ * Builds a {@link PostgresDriverConfig} from a parsed `postgres://` URL. URL options:
+ * `schema` (search_path), `options` (startup `-c …` options), `sslmode` (`disable`,
+ * `prefer`, `require`, `verify-ca`, `verify-full`), `application_name`, `connect_timeout`
+ * (seconds), `host` (e.g. a Unix socket directory). Unknown options are a ConfigError;
+ * no message contains the password.
+ *
+ * @category dialects
+ * @example
+ * postgresDriverConfig({ host: 'db', database: 'app', options: { schema: 'app' } })
+ */
+export const postgresDriverConfig = (url: ServerUrlParts): E.Either<DbError, PostgresDriverConfig> => {
+  const q = url.options
+  const unknown = Object.keys(q).filter((k) => !knownPgOptions.includes(k))
+  if (unknown.length > 0)
+    return E.left({
+      _tag: 'ConfigError',
+      message: `unknown PostgreSQL URL option(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')}; known: ${knownPgOptions.join(', ')}`,
+    })
+  const sslmode = q['sslmode']
+  if (sslmode !== undefined && !['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'].includes(sslmode))
+    return E.left({ _tag: 'ConfigError', message: `unknown sslmode ${JSON.stringify(sslmode)}` })
+  const timeout = q['connect_timeout']
+  if (timeout !== undefined && !/^\d+(\.\d+)?$/.test(timeout))
+    return E.left({ _tag: 'ConfigError', message: `connect_timeout must be a number of seconds, got ${JSON.stringify(timeout)}` })
+  const host = q['host'] ?? url.host
+  return E.right({
+    ...(host !== undefined ? { host } : {}),
+    ...(url.port !== undefined ? { port: url.port } : {}),
+    ...(url.user !== undefined ? { user: url.user } : {}),
+    ...(url.password !== undefined ? { password: url.password } : {}),
+    ...(url.database !== undefined ? { database: url.database } : {}),
+    ...(q['schema'] !== undefined ? { schema: q['schema'] } : {}),
+    ...(q['options'] !== undefined ? { options: q['options'] } : {}),
+    ...(sslmode === 'require' ? { ssl: { rejectUnauthorized: false } } : sslmode === 'verify-ca' || sslmode === 'verify-full' ? { ssl: true } : {}),
+    ...(q['application_name'] !== undefined ? { applicationName: q['application_name'] } : {}),
+    ...(timeout !== undefined ? { connectTimeoutMs: Math.round(Number(timeout) * 1000) } : {}),
+  })
+}
+
+/** Rows affected: DML counts; 0 for queries and everything else. */
+const affected = (r: pg.QueryResult): number =>
+  r.command === 'INSERT' || r.command === 'UPDATE' || r.command === 'DELETE' || r.command === 'MERGE' || r.command === 'COPY'
+    ? (r.rowCount ?? 0)
+    : 0
+
+/** `pg` returns an array of results for a multi-statement simple query: keep the last. */
+const lastResult = (r: pg.QueryResult | ReadonlyArray<pg.QueryResult>): pg.QueryResult =>
+  Array.isArray(r) ? (r[r.length - 1] as pg.QueryResult) : (r as pg.QueryResult)
+
+/** The backend pid of each connection this module opened, for {@link Driver.terminate}. */
+const backendPids = new WeakMap<DriverConnection, number>()
+
+let nextId = 1
+
+/**
+ * The backend process id of a connection opened by {@link postgresDriver}.
+ *
+ * @category dialects
+ */
+export const backendPid = (c: DriverConnection): number | undefined => backendPids.get(c)
+
+/** Wraps a connected client. */
+const wrap = (client: pg.Client, state: { broken: boolean }): DriverConnection => {
+  const id = nextId++
+  let cursors = 0
+
+  const lost = (sql: string): DbError => ({
+    _tag: 'QueryError',
+    kind: 'ConnectionLost',
+    message: 'the connection to PostgreSQL was lost',
+    sql,
+    cause: undefined,
+  })
+
+  /** Runs one statement; checks for a dead connection when run, not when built. */
+  const run =
+    (sql: string, params: ReadonlyArray<unknown>): TE.TaskEither<DbError, pg.QueryResult> =>
+    () =>
+      state.broken
+        ? Promise.resolve(E.left(lost(sql)))
+        : TE.tryCatch(
+            async () =>
+              lastResult(
+                await client.query<RawRow>(
+                  params.length === 0 ? { text: sql } : { text: sql, values: params as Array<unknown> },
+                ),
+              ),
+            (e) => {
+              if (isConnectionLost(e)) state.broken = true
+              return classifyQueryError(sql)(e)
+            },
+          )()
+
+  const execute = (stmt: Compiled): TE.TaskEither<DbError, QueryResult> =>
+    pipe(
+      run(stmt.sql, stmt.params),
+      TE.map((r): QueryResult => ({ rows: r.rows as ReadonlyArray<RawRow>, rowsAffected: affected(r) })),
+    )
+
+  /** Runs a TaskEither inside the async iterator, throwing its Left as a DbError value. */
+  const must = async <A>(t: TE.TaskEither<DbError, A>): Promise<A> => {
+    const r = await t()
+    if (E.isLeft(r)) throw r.left
+    return r.right
+  }
+
+  async function* stream(stmt: Compiled, batchSize: number): AsyncGenerator<ReadonlyArray<RawRow>> {
+    const size = Math.max(1, Math.floor(batchSize))
+    // A cursor lives in a transaction: the caller's when there is one, otherwise our own.
+    const own = client.getTransactionStatus() === 'I'
+    const name = `athanor_cursor_${++cursors}`
+    let done = false
+    if (own) await must(run('BEGIN', []))
+    try {
+      await must(run(`DECLARE ${name} NO SCROLL CURSOR FOR ${stmt.sql}`, stmt.params))
+      for (;;) {
+        const r = await must(run(`FETCH FORWARD ${size} FROM ${name}`, []))
+        if (r.rows.length > 0) yield r.rows as ReadonlyArray<RawRow>
+        if (r.rows.length < size) break
+      }
+      await must(run(`CLOSE ${name}`, []))
+      if (own) await must(run('COMMIT', []))
+      done = true
+    } finally {
+      if (!done && !state.broken) {
+        // Stopped early or failed: free the cursor (or the whole own transaction).
+        await (own ? run('ROLLBACK', []) : run(`CLOSE ${name}`, []))()
+      }
+    }
+  }
+
+  const ping: TE.TaskEither<DbError, void> = pipe(
+    run('SELECT 1', []),
+    TE.bimap(
+      (e): DbError => ({
+        _tag: 'ConnectionError',
+        message: `PostgreSQL ping failed: ${e._tag === 'QueryError' ? e.message : e._tag}`,
+        cause: e,
+      }),
+      (): void => undefined,
+    ),
+  )
+
+  const conn: DriverConnection = {
+    id,
+    execute,
+    stream,
+    ping,
+    close: async () => {
+      state.broken = true
+      await TE.tryCatch(
+        () => client.end(),
+        () => undefined,
+      )()
+    },
+  }
+  const pid = (client as unknown as { readonly processID?: unknown }).processID
+  if (typeof pid === 'number') backendPids.set(conn, pid)
+  return conn
+}
+
+/**
+ * A {@link Driver} for PostgreSQL. Connections are opened lazily by `connect`; an invalid
+ * config shows up there as a `ConfigError`.
+ *
+ * @category dialects
+ * @example
+ * const driver = postgresDriver({ host: '127.0.0.1', database: 'app', schema: 'app' })
+ */
+export const postgresDriver = (config: PostgresDriverConfig): Driver => {
+  const target = targetOf(config)
+  const open: TE.TaskEither<DbError, pg.Client> = pipe(
+    TE.fromEither(clientConfig(config)),
+    TE.chain((cc) =>
+      TE.tryCatch(
+        async () => {
+          const client = new pg.Client(cc)
+          // An idle connection that dies emits 'error'; without a listener Node would crash.
+          client.on('error', () => undefined)
+          await client.connect()
+          return client
+        },
+        classifyConnectError(target, config.password),
+      ),
+    ),
+  )
+
+  const connect: TE.TaskEither<DbError, DriverConnection> = pipe(
+    open,
+    TE.map((client) => {
+      const state = { broken: false }
+      client.removeAllListeners('error')
+      client.on('error', () => {
+        state.broken = true
+      })
+      client.on('end', () => {
+        state.broken = true
+      })
+      return wrap(client, state)
+    }),
+  )
+
+  const terminate = (victim: DriverConnection): TE.TaskEither<DbError, void> => {
+    const pid = backendPids.get(victim)
+    if (pid === undefined)
+      return TE.left({ _tag: 'ConnectionError', message: 'terminate: not a connection opened by this PostgreSQL driver' })
+    return pipe(
+      connect,
+      TE.chain((killer) => async () => {
+        const r = await killer.execute({
+          sql: 'SELECT pg_terminate_backend($1) AS ok',
+          params: [pid],
+          kind: 'query',
+          columns: [],
+        })()
+        await killer.close()
+        return pipe(
+          r,
+          E.map(() => undefined),
+        )
+      }),
+    )
+  }
+
+  return { dialect: postgres, connect, singleConnection: false, terminate }
+}
