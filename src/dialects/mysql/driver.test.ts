@@ -1,15 +1,11 @@
 import * as E from 'fp-ts/Either'
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { DbError } from '../../effects/DbError.js'
 import type { DriverConnection, RawRow } from '../../effects/Driver.js'
 import { describeEachDatabase } from '../../../test/support/databases.js'
 import { exec, left, right, stmt, withConnection } from '../../../test/support/run.js'
 import { mysqlDriver, mysqlDriverConfig, threadId } from './driver.js'
 import { constraintOfMessage } from './errors.js'
-
-// TEMP until the compiler engineer's dialect records land.
-vi.mock('./dialect.js', () => ({ mysql: { name: 'mysql' } }))
-vi.mock('../postgres/dialect.js', () => ({ postgres: { name: 'postgres' } }))
 
 const queryError = (e: DbError): Extract<DbError, { _tag: 'QueryError' }> => {
   if (e._tag !== 'QueryError') throw new Error(`expected QueryError, got ${e._tag}`)

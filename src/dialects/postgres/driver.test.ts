@@ -1,14 +1,10 @@
 import * as E from 'fp-ts/Either'
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { DbError } from '../../effects/DbError.js'
 import type { DriverConnection, RawRow } from '../../effects/Driver.js'
 import { describeEachDatabase } from '../../../test/support/databases.js'
 import { exec, left, right, stmt, withConnection } from '../../../test/support/run.js'
 import { backendPid, postgresDriver, postgresDriverConfig } from './driver.js'
-
-// TEMP until the compiler engineer's dialect records land.
-vi.mock('./dialect.js', () => ({ postgres: { name: 'postgres' } }))
-vi.mock('../mysql/dialect.js', () => ({ mysql: { name: 'mysql' } }))
 
 const queryError = (e: DbError): Extract<DbError, { _tag: 'QueryError' }> => {
   if (e._tag !== 'QueryError') throw new Error(`expected QueryError, got ${e._tag}`)
