@@ -1,0 +1,240 @@
+/**
+ * `compile(dialect)(statement)`: SQL text plus encoded parameters, pure and total. The cached
+ * form walks the statement's shape first and reuses the SQL of an identical shape.
+ *
+ * @category compile
+ */
+import { absurd } from 'fp-ts/function'
+import * as E from 'fp-ts/Either'
+import type { DdlNode, ExprNode, QueryNode, SelectItem, StatementNode } from '../algebra/ast.js'
+import type { SqlType } from '../algebra/SqlType.js'
+import { hashTokens, ShapeCache, type CacheStats } from './cache.js'
+import type { Compiled, ResultColumn, StatementKind } from './Compiled.js'
+import { invalid, type CompileError } from './CompileError.js'
+import type { Dialect } from './Dialect.js'
+import { compileDdl } from './ddl.js'
+import { del, insert, update } from './dml.js'
+import { compileQuery } from './select.js'
+import { walkStatement, type Walk } from './shape.js'
+import { newCtx, runtimeOf, type Ctx } from './state.js'
+import { checkParam } from './values.js'
+
+/** A statement node, or any typed handle over one (a query, an insert, …). @category compile */
+export type Compilable = StatementNode | { readonly node: StatementNode }
+
+const nodeOf = (s: Compilable): StatementNode => ('node' in s && typeof s.node === 'object' && s.node !== null ? s.node : (s as StatementNode))
+
+const isDdl = (n: StatementNode): n is DdlNode =>
+  n._tag === 'CreateTable' || n._tag === 'DropTable' || n._tag === 'CreateIndex' || n._tag === 'DropIndex' || n._tag === 'CreateEnum' || n._tag === 'DropEnum'
+
+type Dml = Exclude<StatementNode, DdlNode>
+
+const kindOf = (n: Dml): StatementKind => {
+  switch (n._tag) {
+    case 'Select':
+    case 'Compound':
+      return 'query'
+    case 'TextQuery':
+      return 'raw'
+    case 'Insert':
+      return 'insert'
+    case 'Update':
+      return 'update'
+    case 'Delete':
+      return 'delete'
+    default:
+      return absurd(n)
+  }
+}
+
+const body = (c: Ctx, n: Dml): string => {
+  switch (n._tag) {
+    case 'Select':
+    case 'Compound':
+    case 'TextQuery':
+      return compileQuery(c, n)
+    case 'Insert':
+      return insert(c, n)
+    case 'Update':
+      return update(c, n)
+    case 'Delete':
+      return del(c, n)
+    default:
+      return absurd(n)
+  }
+}
+
+/** The SQL type an expression produces, when the node says. @internal */
+export const exprType = (e: ExprNode): SqlType | undefined => {
+  switch (e._tag) {
+    case 'ColumnRef':
+    case 'Param':
+    case 'Func':
+    case 'Cast':
+      return e.type
+    case 'Window':
+      return exprType(e.func)
+    case 'ScalarSubquery': {
+      const items = resultItems(e.query)
+      return items.length === 1 ? itemType(items[0]) : undefined
+    }
+    default:
+      return undefined
+  }
+}
+
+type Item = SelectItem | { readonly alias: string; readonly type?: SqlType; readonly expr?: undefined }
+
+const itemType = (i: Item): SqlType | undefined => i.type ?? (i.expr === undefined ? undefined : exprType(i.expr))
+
+const NO_ITEMS: ReadonlyArray<Item> = []
+
+const resultItems = (n: QueryNode | Dml): ReadonlyArray<Item> => {
+  switch (n._tag) {
+    case 'Select':
+      return n.columns
+    case 'Compound':
+      return resultItems(n.left)
+    case 'TextQuery':
+      return n.columns ?? NO_ITEMS
+    case 'Insert':
+    case 'Update':
+    case 'Delete':
+      return n.returning
+    default:
+      return absurd(n)
+  }
+}
+
+const resultColumns = (items: ReadonlyArray<Item>): ReadonlyArray<ResultColumn> => {
+  const out: ResultColumn[] = []
+  for (const i of items) {
+    if (i.expr !== undefined && i.expr._tag === 'Star') continue
+    const type = itemType(i)
+    out.push(type === undefined ? { name: i.alias } : { name: i.alias, type })
+  }
+  return out
+}
+
+const sameColumns = (cols: ReadonlyArray<ResultColumn>, items: ReadonlyArray<Item>): boolean => {
+  let j = 0
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i]
+    if (it.expr !== undefined && it.expr._tag === 'Star') continue
+    const col = cols[j++]
+    if (col === undefined || col.name !== it.alias || col.type !== itemType(it)) return false
+  }
+  return j === cols.length
+}
+
+const tooMany = (d: Dialect, n: number): CompileError | undefined =>
+  n > d.capabilities.maxParams ? invalid(`the statement has ${n} parameters; ${d.name} allows at most ${d.capabilities.maxParams}`) : undefined
+
+const compileDdlSingle = (d: Dialect, n: DdlNode): E.Either<CompileError, Compiled> => {
+  const r = compileDdl(d)(n)
+  if (E.isLeft(r)) return r
+  if (r.right.length === 1) return E.right(r.right[0])
+  return E.left(invalid(`this ${n._tag} compiles to ${r.right.length} statements on ${d.name}; use compileDdl`))
+}
+
+const run = (d: Dialect, n: Dml): { readonly c: Ctx; readonly sql: string } => {
+  const c = newCtx(runtimeOf(d))
+  return { c, sql: body(c, n) }
+}
+
+/**
+ * Compiles a statement without the shape cache. DDL that needs several statements (a table
+ * with indexes) is a Left here: use {@link compileDdl}.
+ *
+ * @example
+ * compileUncached(postgres)(pipe(select({ id: users.c.id }), from(users), where(eq(users.c.id, 5))))
+ * // Right({ sql: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."id" = $1', params: [5], … })
+ * @category compile
+ */
+export const compileUncached =
+  (dialect: Dialect) =>
+  (statement: Compilable): E.Either<CompileError, Compiled> => {
+    const n = nodeOf(statement)
+    if (isDdl(n)) return compileDdlSingle(dialect, n)
+    const { c, sql } = run(dialect, n)
+    const err = c.error ?? tooMany(dialect, c.params.length)
+    if (err !== undefined) return E.left(err)
+    return E.right({ sql, params: c.params, kind: kindOf(n), columns: resultColumns(resultItems(n)) })
+  }
+
+const DEFAULT_CAPACITY = 2_000
+const caches = new WeakMap<Dialect, ShapeCache>()
+
+const cacheOf = (d: Dialect): ShapeCache => {
+  let cache = caches.get(d)
+  if (cache === undefined) {
+    cache = new ShapeCache(DEFAULT_CAPACITY)
+    caches.set(d, cache)
+  }
+  return cache
+}
+
+const compileCached = (d: Dialect, cache: ShapeCache, statement: Compilable): E.Either<CompileError, Compiled> => {
+  const n = nodeOf(statement)
+  if (isDdl(n)) return compileDdlSingle(d, n)
+  const w: Walk = { t: [], values: [], types: [] }
+  walkStatement(w, n)
+  const hash = hashTokens(w.t)
+  const hit = cache.get(hash, w.t)
+  if (hit !== undefined) {
+    const slots = hit.slots
+    const params = new Array<unknown>(slots.length)
+    for (let i = 0; i < slots.length; i++) {
+      const v = w.values[slots[i]]
+      const t = w.types[slots[i]]
+      const problem = checkParam(v, t)
+      if (problem !== undefined) return E.left(invalid(problem))
+      params[i] = d.encodeParam(v, t)
+    }
+    const items = resultItems(n)
+    const columns = sameColumns(hit.columns, items) ? hit.columns : resultColumns(items)
+    return E.right({ sql: hit.sql, params, kind: hit.kind, columns })
+  }
+  const { c, sql } = run(d, n)
+  const err = c.error ?? tooMany(d, c.params.length)
+  if (err !== undefined) return E.left(err)
+  const kind = kindOf(n)
+  const columns = resultColumns(resultItems(n))
+  // Cache only when every placeholder maps back to the value the walk found in its slot.
+  let consistent = c.slot === w.values.length
+  for (let i = 0; consistent && i < c.slots.length; i++) if (!Object.is(w.values[c.slots[i]], c.raws[i])) consistent = false
+  if (consistent) cache.set(hash, { tokens: w.t, sql, kind, columns, slots: c.slots })
+  return E.right({ sql, params: c.params, kind, columns })
+}
+
+/**
+ * Compiles a statement (or a typed handle over one) to SQL and encoded parameters for
+ * `dialect`. A repeated shape (same nodes, other literal values) reuses the SQL text.
+ *
+ * @example
+ * const q = pipe(select({ id: users.c.id }), from(users), where(eq(users.c.name, 'Ada')))
+ * compile(sqlite)(q)   // Right({ sql: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."name" = ?', params: ['Ada'], … })
+ * compile(postgres)(q) // … WHERE "users"."name" = $1
+ * compile(mysql)(q)    // SELECT `users`.`id` AS `id` FROM `users` WHERE `users`.`name` = ?
+ * @category compile
+ */
+export const compile = (dialect: Dialect): ((statement: Compilable) => E.Either<CompileError, Compiled>) => {
+  const cache = cacheOf(dialect)
+  return (statement) => compileCached(dialect, cache, statement)
+}
+
+/** Size and hit counters of a dialect's shape cache. @category compile */
+export const cacheStats = (dialect: Dialect): CacheStats => cacheOf(dialect).stats()
+
+/** Empties a dialect's shape cache (tests, benchmarks). @category compile */
+export const clearCache = (dialect: Dialect): void => cacheOf(dialect).clear()
+
+/**
+ * The shape of a statement as a token list: equal (element-wise) for statements that differ
+ * only in literal values; `undefined` for DDL (never cached).
+ * @category compile
+ */
+export const shapeKey = (statement: Compilable): ReadonlyArray<string | number> | undefined => {
+  const w: Walk = { t: [], values: [], types: [] }
+  return walkStatement(w, nodeOf(statement)) ? w.t : undefined
+}

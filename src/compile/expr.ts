@@ -1,0 +1,239 @@
+/**
+ * Expressions: one switch over ExprNode, emitting SQL text with the fewest parentheses the
+ * precedence rules allow (and more wherever the three dialects disagree).
+ *
+ * @internal
+ * @category compile
+ */
+import { absurd } from 'fp-ts/function'
+import type { DefaultNode, ExprNode, FrameBound, FuncNode, OrderItem, WindowFrame } from '../algebra/ast.js'
+import { invalid, unsupported } from './CompileError.js'
+import { compileQuery } from './select.js'
+import { countSlots } from './shape.js'
+import { emitParam, fail, type Ctx } from './state.js'
+import { compileRaw } from './text.js'
+
+/** Precedence levels; a child of lower level than its context requires is parenthesised. @internal */
+export const P = { TOP: 0, OR: 1, AND: 2, NOT: 3, CMP: 4, CONCAT: 5, ADD: 6, MUL: 7, NEG: 8, ATOM: 9 } as const
+
+const FUNC_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/
+
+const wrap = (sql: string, own: number, min: number): string => (own < min ? '(' + sql + ')' : sql)
+
+/** Compiles a list of expressions separated by `, `. @internal */
+export const exprList = (c: Ctx, nodes: ReadonlyArray<ExprNode>): string => {
+  let out = ''
+  for (let i = 0; i < nodes.length; i++) out += (i === 0 ? '' : ', ') + expr(c, nodes[i], P.TOP)
+  return out
+}
+
+const frameBound = (c: Ctx, b: FrameBound): string => {
+  switch (b._tag) {
+    case 'UnboundedPreceding':
+      return 'UNBOUNDED PRECEDING'
+    case 'UnboundedFollowing':
+      return 'UNBOUNDED FOLLOWING'
+    case 'CurrentRow':
+      return 'CURRENT ROW'
+    case 'Preceding':
+    case 'Following':
+      if (!Number.isSafeInteger(b.offset) || b.offset < 0)
+        return fail(c, invalid(`window frame offset must be a non-negative integer, got ${String(b.offset)}`))
+      return String(b.offset) + (b._tag === 'Preceding' ? ' PRECEDING' : ' FOLLOWING')
+    default:
+      return absurd(b)
+  }
+}
+
+const frame = (c: Ctx, f: WindowFrame): string => f.units + ' BETWEEN ' + frameBound(c, f.start) + ' AND ' + frameBound(c, f.end)
+
+/** ORDER BY items (NULLS FIRST/LAST emulated with `(x IS NULL)` where absent). @internal */
+export const orderItems = (c: Ctx, items: ReadonlyArray<OrderItem>): string => {
+  let out = ''
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i]
+    if (i > 0) out += ', '
+    const dir = it.direction === 'DESC' ? ' DESC' : ''
+    if (it.nulls === undefined) {
+      out += expr(c, it.expr, P.TOP) + dir
+    } else if (c.caps.nullsOrdering) {
+      out += expr(c, it.expr, P.TOP) + dir + ' NULLS ' + it.nulls
+    } else {
+      const start = c.slot
+      const isNull = expr(c, it.expr, P.CMP + 1)
+      c.slot = start
+      out += '(' + isNull + ' IS NULL)' + (it.nulls === 'FIRST' ? ' DESC' : '') + ', ' + expr(c, it.expr, P.TOP) + dir
+    }
+  }
+  return out
+}
+
+const func = (c: Ctx, n: FuncNode): string => {
+  if (!FUNC_NAME.test(n.name)) return fail(c, invalid(`invalid function name '${n.name}'`))
+  const head = n.name + '(' + (n.distinct ? 'DISTINCT ' : '')
+  if (n.filter === undefined) return head + exprList(c, n.args) + ')'
+  if (c.caps.aggregateFilter) {
+    const args = exprList(c, n.args)
+    return head + args + ') FILTER (WHERE ' + expr(c, n.filter, P.TOP) + ')'
+  }
+  // CASE emulation: the filter is written before each argument, so slots are set explicitly.
+  const start = c.slot
+  const argsEnd = start + countSlots(n.args)
+  let argStart = start
+  let out = head
+  const args = n.args.length === 0 ? [{ _tag: 'Star' } as const] : n.args
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
+    c.slot = argsEnd
+    const f = expr(c, n.filter, P.TOP)
+    c.slot = argStart
+    const v = a._tag === 'Star' ? '1' : expr(c, a, P.TOP)
+    argStart = c.slot
+    out += (i === 0 ? '' : ', ') + 'CASE WHEN ' + f + ' THEN ' + v + ' END'
+  }
+  c.slot = argsEnd + countSlots([n.filter])
+  return out + ')'
+}
+
+const defaultValue = (c: Ctx, n: DefaultNode): string => {
+  if (c.caps.defaultInValues) {
+    c.slot += countSlots([n])
+    return 'DEFAULT'
+  }
+  const d = n.default
+  if (n.autoIncrement || d === undefined) return 'NULL'
+  switch (d._tag) {
+    case 'Value':
+      return emitParam(c, d.value, undefined)
+    case 'Expr':
+      return '(' + expr(c, d.expr, P.TOP) + ')'
+    case 'Now':
+      return c.d.currentTimestamp
+    default:
+      return absurd(d)
+  }
+}
+
+/** Compiles an expression in a context requiring precedence at least `min`. @internal */
+export const expr = (c: Ctx, n: ExprNode, min: number): string => {
+  switch (n._tag) {
+    case 'ColumnRef':
+      return c.inline || n.table === '' ? c.q(n.name) : c.q(n.table) + '.' + c.q(n.name)
+    case 'Param':
+      return emitParam(c, n.value, n.type)
+    case 'Null':
+      return 'NULL'
+    case 'Star':
+      return n.table === undefined ? '*' : c.q(n.table) + '.*'
+    case 'Label':
+      return c.q(n.name)
+    case 'Binary': {
+      const cmp = n.op === '=' || n.op === '<>' || n.op === '<' || n.op === '<=' || n.op === '>' || n.op === '>='
+      const own = cmp ? P.CMP : n.op === '+' || n.op === '-' ? P.ADD : P.MUL
+      const l = expr(c, n.left, cmp ? own + 1 : own)
+      return wrap(l + ' ' + n.op + ' ' + expr(c, n.right, own + 1), own, min)
+    }
+    case 'Logical': {
+      const ops = n.operands
+      if (ops.length === 0) return wrap(n.op === 'AND' ? '1 = 1' : '1 = 0', P.CMP, min)
+      if (ops.length === 1) return expr(c, ops[0], min)
+      const own = n.op === 'AND' ? P.AND : P.OR
+      const sep = n.op === 'AND' ? ' AND ' : ' OR '
+      let out = expr(c, ops[0], own)
+      for (let i = 1; i < ops.length; i++) out += sep + expr(c, ops[i], own)
+      return wrap(out, own, min)
+    }
+    case 'Not':
+      return wrap('NOT ' + expr(c, n.operand, P.NOT), P.NOT, min)
+    case 'Negate':
+      return wrap('-' + expr(c, n.operand, P.ATOM), P.NEG, min)
+    case 'IsNull':
+      return wrap(expr(c, n.operand, P.CMP + 1) + (n.negated ? ' IS NOT NULL' : ' IS NULL'), P.CMP, min)
+    case 'IsBoolean':
+      return wrap(expr(c, n.operand, P.CMP + 1) + (n.negated ? ' IS NOT ' : ' IS ') + (n.value ? 'TRUE' : 'FALSE'), P.CMP, min)
+    case 'IsDistinct': {
+      const l = expr(c, n.left, P.CMP + 1)
+      return wrap(c.d.isDistinct(l, expr(c, n.right, P.CMP + 1), n.negated), P.NOT, min)
+    }
+    case 'InList': {
+      if (n.values.length === 0) {
+        c.slot += countSlots([n.operand])
+        return wrap(n.negated ? '1 = 1' : '1 = 0', P.CMP, min)
+      }
+      const o = expr(c, n.operand, P.CMP + 1)
+      return wrap(o + (n.negated ? ' NOT IN (' : ' IN (') + exprList(c, n.values) + ')', P.CMP, min)
+    }
+    case 'InQuery': {
+      const o = expr(c, n.operand, P.CMP + 1)
+      return wrap(o + (n.negated ? ' NOT IN (' : ' IN (') + compileQuery(c, n.query) + ')', P.CMP, min)
+    }
+    case 'Between': {
+      const o = expr(c, n.operand, P.CMP + 1)
+      const lo = expr(c, n.low, P.CMP + 1)
+      return wrap(o + (n.negated ? ' NOT BETWEEN ' : ' BETWEEN ') + lo + ' AND ' + expr(c, n.high, P.CMP + 1), P.CMP, min)
+    }
+    case 'Like': {
+      if (n.escape !== undefined && [...n.escape].length !== 1)
+        return fail(c, invalid(`LIKE escape must be exactly one character, got '${n.escape}'`))
+      const emulate = n.caseInsensitive && !c.caps.ilike
+      let o = expr(c, n.operand, emulate ? P.TOP : P.CMP + 1)
+      let p = expr(c, n.pattern, emulate ? P.TOP : P.CMP + 1)
+      let op = n.caseInsensitive && !emulate ? 'ILIKE' : 'LIKE'
+      if (emulate) {
+        o = 'LOWER(' + o + ')'
+        p = 'LOWER(' + p + ')'
+      }
+      if (n.negated) op = 'NOT ' + op
+      const esc = n.escape === undefined ? '' : ' ESCAPE ' + c.d.stringLiteral(n.escape)
+      return wrap(o + ' ' + op + ' ' + p + esc, P.CMP, min)
+    }
+    case 'Concat': {
+      if (n.operands.length === 0) return fail(c, invalid('concat needs at least one operand'))
+      const parts: string[] = []
+      for (const o of n.operands) parts.push(expr(c, o, P.ATOM))
+      return wrap(c.d.concat(parts), P.CONCAT, min)
+    }
+    case 'Case': {
+      if (n.whens.length === 0) return fail(c, invalid('CASE needs at least one WHEN'))
+      let out = n.subject === undefined ? 'CASE' : 'CASE ' + expr(c, n.subject, P.TOP)
+      for (const w of n.whens) {
+        out += ' WHEN ' + expr(c, w.when, P.TOP)
+        out += ' THEN ' + expr(c, w.then, P.TOP)
+      }
+      if (n.else !== undefined) out += ' ELSE ' + expr(c, n.else, P.TOP)
+      return out + ' END'
+    }
+    case 'Cast':
+      return 'CAST(' + expr(c, n.operand, P.TOP) + ' AS ' + c.d.typeName(n.type, 'cast') + ')'
+    case 'Func':
+      return func(c, n)
+    case 'Window': {
+      let out = expr(c, n.func, P.ATOM) + ' OVER ('
+      let sep = ''
+      if (n.partitionBy.length > 0) {
+        out += 'PARTITION BY ' + exprList(c, n.partitionBy)
+        sep = ' '
+      }
+      if (n.orderBy.length > 0) {
+        out += sep + 'ORDER BY ' + orderItems(c, n.orderBy)
+        sep = ' '
+      }
+      if (n.frame !== undefined) out += sep + frame(c, n.frame)
+      return out + ')'
+    }
+    case 'ScalarSubquery':
+      return '(' + compileQuery(c, n.query) + ')'
+    case 'Exists':
+      return wrap((n.negated ? 'NOT EXISTS (' : 'EXISTS (') + compileQuery(c, n.query) + ')', n.negated ? P.NOT : P.ATOM, min)
+    case 'Excluded':
+      if (c.caps.onConflict) return 'excluded.' + c.q(n.name)
+      if (c.caps.onDuplicateKey) return 'VALUES(' + c.q(n.name) + ')'
+      return fail(c, unsupported('upsert (excluded values)', c.d.name))
+    case 'Default':
+      return defaultValue(c, n)
+    case 'Raw':
+      return wrap(compileRaw(c, n), P.TOP, min)
+    default:
+      return absurd(n)
+  }
+}

@@ -1,0 +1,305 @@
+import * as E from 'fp-ts/Either'
+import { describe, expect, it } from 'vitest'
+import { compile, compileUncached, type Compilable } from './compile.js'
+import type { CompileError } from './CompileError.js'
+import { mysql } from '../dialects/mysql/dialect.js'
+import { postgres } from '../dialects/postgres/dialect.js'
+import { sqlite } from '../dialects/sqlite/dialect.js'
+import { mysqlDialect } from '../dialects/mysql/dialect.js'
+
+const DIALECTS = { sqlite, postgres, mysql } as const
+type Want = string | { readonly sql: string; readonly params: ReadonlyArray<unknown> } | CompileError
+
+/** Checks each dialect's SQL (and params when given); the cached path must agree with the uncached one. */
+const expectSql = (q: Compilable, want: { readonly sqlite: Want; readonly postgres: Want; readonly mysql: Want }): void => {
+  for (const name of ['sqlite', 'postgres', 'mysql'] as const) {
+    const d = DIALECTS[name]
+    const got = compileUncached(d)(q)
+    expect(compile(d)(q), `${name} cached (miss)`).toEqual(got)
+    expect(compile(d)(q), `${name} cached (hit)`).toEqual(got)
+    const w = want[name]
+    if (typeof w === 'string') expect(E.isRight(got) ? got.right.sql : got.left, name).toBe(w)
+    else if ('_tag' in w) expect(got, name).toEqual(E.left(w))
+    else expect(E.isRight(got) ? { sql: got.right.sql, params: got.right.params } : got.left, name).toEqual(w)
+  }
+}
+const same = (w: Want) => ({ sqlite: w, postgres: w, mysql: w })
+const unsupportedOn = (feature: string, dialect: string): CompileError => ({ _tag: 'UnsupportedFeature', feature, dialect })
+const invalidMsg = (q: Compilable): string => {
+  const r = compileUncached(sqlite)(q)
+  return E.isLeft(r) && r.left._tag === 'InvalidStatement' ? r.left.message : 'no InvalidStatement'
+}
+import { pipe } from 'fp-ts/function'
+import {
+  add, and, lt, asc, avg, between, cast, concat, count, countDistinct, crossJoin, cte, desc, distinct, distinctOn, eq, except, exceptAll,
+  exists, filterWhere, forShare, forUpdate, from, fullJoin, groupBy, gt, having, ilike, intersect, intersectAll, isDistinctFrom,
+  isIn, isNotDistinctFrom, isNotIn, isNull, join, label, lateral, leftJoin, like, limit, mul, neg, not, notExists, notLike, offset,
+  or, orderBy, over, param, preceding, currentRow, recursiveCte, rightJoin, rowNumber, rows, scalar, select, sub, subquery, sum, types, union,
+  unionAll, where, withCte, caseWhen, isTrue, notBetween, func, fn,
+} from '../algebra/index.js'
+import { boolean, integer, varchar, timestamp } from '../algebra/Column.js'
+import { table } from '../algebra/Table.js'
+
+
+const users = table('users', { id: integer().primaryKey(), name: varchar(100).notNull(), age: integer(), active: boolean().notNull() })
+const posts = table('posts', { id: integer().primaryKey(), userId: integer().named('user_id').notNull(), title: varchar(200).notNull(), at: timestamp() })
+
+describe('SELECT', () => {
+  it('binds literals and quotes identifiers', () =>
+    expectSql(pipe(select({ id: users.c.id }), from(users), where(eq(users.c.name, 'Ada'))), {
+      sqlite: { sql: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."name" = ?', params: ['Ada'] },
+      postgres: { sql: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."name" = $1', params: ['Ada'] },
+      mysql: { sql: 'SELECT `users`.`id` AS `id` FROM `users` WHERE `users`.`name` = ?', params: ['Ada'] },
+    }))
+
+  it('encodes booleans per dialect', () =>
+    expectSql(pipe(select({ id: users.c.id }), from(users), where(eq(users.c.active, true))), {
+      sqlite: { sql: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."active" = ?', params: [1] },
+      postgres: { sql: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."active" = $1', params: [true] },
+      mysql: { sql: 'SELECT `users`.`id` AS `id` FROM `users` WHERE `users`.`active` = ?', params: [1] },
+    }))
+
+  it('shape (a): where, like, order by, limit', () =>
+    expectSql(
+      pipe(select({ id: users.c.id, name: users.c.name }), from(users), where(and(eq(users.c.active, true), like(users.c.name, 'A%'))), orderBy(users.c.name), limit(10)),
+      {
+        sqlite: { sql: 'SELECT "users"."id" AS "id", "users"."name" AS "name" FROM "users" WHERE "users"."active" = ? AND "users"."name" LIKE ? ORDER BY "users"."name" LIMIT ?', params: [1, 'A%', 10] },
+        postgres: { sql: 'SELECT "users"."id" AS "id", "users"."name" AS "name" FROM "users" WHERE "users"."active" = $1 AND "users"."name" LIKE $2 ORDER BY "users"."name" LIMIT $3', params: [true, 'A%', 10] },
+        mysql: { sql: 'SELECT `users`.`id` AS `id`, `users`.`name` AS `name` FROM `users` WHERE `users`.`active` = ? AND `users`.`name` LIKE ? ORDER BY `users`.`name` LIMIT ?', params: [1, 'A%', 10] },
+      },
+    ))
+
+  it('shape (b): join, group by, having', () =>
+    expectSql(
+      pipe(select({ name: users.c.name, n: count(posts.c.id) }), from(users), join(posts, eq(posts.c.userId, users.c.id)), groupBy(users.c.name), having(gt(count(posts.c.id), 3))),
+      {
+        sqlite: 'SELECT "users"."name" AS "name", COUNT("posts"."id") AS "n" FROM "users" JOIN "posts" ON "posts"."user_id" = "users"."id" GROUP BY "users"."name" HAVING COUNT("posts"."id") > ?',
+        postgres: 'SELECT "users"."name" AS "name", COUNT("posts"."id") AS "n" FROM "users" JOIN "posts" ON "posts"."user_id" = "users"."id" GROUP BY "users"."name" HAVING COUNT("posts"."id") > $1',
+        mysql: 'SELECT `users`.`name` AS `name`, COUNT(`posts`.`id`) AS `n` FROM `users` JOIN `posts` ON `posts`.`user_id` = `users`.`id` GROUP BY `users`.`name` HAVING COUNT(`posts`.`id`) > ?',
+      },
+    ))
+
+  it('offset without limit', () =>
+    expectSql(pipe(select({ id: users.c.id }), from(users), offset(5)), {
+      sqlite: { sql: 'SELECT "users"."id" AS "id" FROM "users" LIMIT -1 OFFSET ?', params: [5] },
+      postgres: { sql: 'SELECT "users"."id" AS "id" FROM "users" OFFSET $1', params: [5] },
+      mysql: { sql: 'SELECT `users`.`id` AS `id` FROM `users` LIMIT 18446744073709551615 OFFSET ?', params: [5] },
+    }))
+
+  it('limit and offset', () =>
+    expectSql(pipe(select({ id: users.c.id }), from(users), limit(10), offset(20)), {
+      sqlite: { sql: 'SELECT "users"."id" AS "id" FROM "users" LIMIT ? OFFSET ?', params: [10, 20] },
+      postgres: { sql: 'SELECT "users"."id" AS "id" FROM "users" LIMIT $1 OFFSET $2', params: [10, 20] },
+      mysql: { sql: 'SELECT `users`.`id` AS `id` FROM `users` LIMIT ? OFFSET ?', params: [10, 20] },
+    }))
+
+  it('a negative or fractional LIMIT is invalid', () => {
+    expect(invalidMsg(pipe(select({ id: users.c.id }), from(users), limit(-1)))).toMatch(/non-negative/)
+    expect(invalidMsg(pipe(select({ id: users.c.id }), from(users), limit(1.5)))).toMatch(/safe integer/)
+  })
+
+  it('joins of every kind', () => {
+    const base = pipe(select({ id: users.c.id }), from(users))
+    expectSql(pipe(base, leftJoin(posts, eq(posts.c.userId, users.c.id))), {
+      sqlite: 'SELECT "users"."id" AS "id" FROM "users" LEFT JOIN "posts" ON "posts"."user_id" = "users"."id"',
+      postgres: 'SELECT "users"."id" AS "id" FROM "users" LEFT JOIN "posts" ON "posts"."user_id" = "users"."id"',
+      mysql: 'SELECT `users`.`id` AS `id` FROM `users` LEFT JOIN `posts` ON `posts`.`user_id` = `users`.`id`',
+    })
+    expectSql(pipe(base, rightJoin(posts, eq(posts.c.userId, users.c.id))), {
+      sqlite: 'SELECT "users"."id" AS "id" FROM "users" RIGHT JOIN "posts" ON "posts"."user_id" = "users"."id"',
+      postgres: 'SELECT "users"."id" AS "id" FROM "users" RIGHT JOIN "posts" ON "posts"."user_id" = "users"."id"',
+      mysql: 'SELECT `users`.`id` AS `id` FROM `users` RIGHT JOIN `posts` ON `posts`.`user_id` = `users`.`id`',
+    })
+    expectSql(pipe(base, fullJoin(posts, eq(posts.c.userId, users.c.id))), {
+      sqlite: 'SELECT "users"."id" AS "id" FROM "users" FULL JOIN "posts" ON "posts"."user_id" = "users"."id"',
+      postgres: 'SELECT "users"."id" AS "id" FROM "users" FULL JOIN "posts" ON "posts"."user_id" = "users"."id"',
+      mysql: unsupportedOn('FULL JOIN', 'mysql'),
+    })
+    expectSql(pipe(base, crossJoin(posts)), {
+      sqlite: 'SELECT "users"."id" AS "id" FROM "users" CROSS JOIN "posts"',
+      postgres: 'SELECT "users"."id" AS "id" FROM "users" CROSS JOIN "posts"',
+      mysql: 'SELECT `users`.`id` AS `id` FROM `users` CROSS JOIN `posts`',
+    })
+  })
+
+  it('RIGHT JOIN is unsupported where the flag is off', () => {
+    const old = { ...sqlite, capabilities: { ...sqlite.capabilities, rightJoin: false } }
+    expect(compileUncached(old)(pipe(select({ id: users.c.id }), from(users), rightJoin(posts, eq(posts.c.userId, users.c.id))))).toEqual(
+      E.left(unsupportedOn('RIGHT JOIN', 'sqlite')),
+    )
+  })
+
+  it('DISTINCT and DISTINCT ON', () => {
+    expectSql(pipe(select({ name: users.c.name }), from(users), distinct()), {
+      sqlite: 'SELECT DISTINCT "users"."name" AS "name" FROM "users"',
+      postgres: 'SELECT DISTINCT "users"."name" AS "name" FROM "users"',
+      mysql: 'SELECT DISTINCT `users`.`name` AS `name` FROM `users`',
+    })
+    expectSql(pipe(select({ name: users.c.name }), from(users), distinctOn(users.c.name)), {
+      sqlite: unsupportedOn('DISTINCT ON', 'sqlite'),
+      postgres: 'SELECT DISTINCT ON ("users"."name") "users"."name" AS "name" FROM "users"',
+      mysql: unsupportedOn('DISTINCT ON', 'mysql'),
+    })
+  })
+
+  it('NULLS FIRST/LAST, emulated on MySQL', () =>
+    expectSql(pipe(select({ id: users.c.id }), from(users), orderBy(desc(users.c.age, 'LAST'), asc(users.c.name, 'FIRST'))), {
+      sqlite: 'SELECT "users"."id" AS "id" FROM "users" ORDER BY "users"."age" DESC NULLS LAST, "users"."name" NULLS FIRST',
+      postgres: 'SELECT "users"."id" AS "id" FROM "users" ORDER BY "users"."age" DESC NULLS LAST, "users"."name" NULLS FIRST',
+      mysql: 'SELECT `users`.`id` AS `id` FROM `users` ORDER BY (`users`.`age` IS NULL), `users`.`age` DESC, (`users`.`name` IS NULL) DESC, `users`.`name`',
+    }))
+
+  it('NULLS emulation repeats the parameters of the ordered expression', () =>
+    expectSql(pipe(select({ id: users.c.id }), from(users), where(eq(users.c.id, 1)), orderBy(asc(add(users.c.age, 5), 'FIRST')), limit(3)), {
+      sqlite: { sql: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."id" = ? ORDER BY "users"."age" + ? NULLS FIRST LIMIT ?', params: [1, 5, 3] },
+      postgres: { sql: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."id" = $1 ORDER BY "users"."age" + $2 NULLS FIRST LIMIT $3', params: [1, 5, 3] },
+      mysql: { sql: 'SELECT `users`.`id` AS `id` FROM `users` WHERE `users`.`id` = ? ORDER BY (`users`.`age` + ? IS NULL) DESC, `users`.`age` + ? LIMIT ?', params: [1, 5, 5, 3] },
+    }))
+
+  it('row locks', () => {
+    const q = pipe(select({ id: users.c.id }), from(users), forUpdate())
+    expectSql(q, {
+      sqlite: unsupportedOn('FOR UPDATE', 'sqlite'),
+      postgres: 'SELECT "users"."id" AS "id" FROM "users" FOR UPDATE',
+      mysql: 'SELECT `users`.`id` AS `id` FROM `users` FOR UPDATE',
+    })
+    expectSql(pipe(select({ id: users.c.id }), from(users), forShare({ skipLocked: true })), {
+      sqlite: unsupportedOn('FOR SHARE', 'sqlite'),
+      postgres: 'SELECT "users"."id" AS "id" FROM "users" FOR SHARE SKIP LOCKED',
+      mysql: 'SELECT `users`.`id` AS `id` FROM `users` LOCK IN SHARE MODE SKIP LOCKED',
+    })
+    expectSql(pipe(select({ id: users.c.id }), from(users), forUpdate({ of: [users], nowait: true })), {
+      sqlite: unsupportedOn('FOR UPDATE', 'sqlite'),
+      postgres: 'SELECT "users"."id" AS "id" FROM "users" FOR UPDATE OF "users" NOWAIT',
+      mysql: unsupportedOn('FOR UPDATE OF', 'mysql'),
+    })
+  })
+
+  it('subqueries: scalar, EXISTS, IN, derived tables, LATERAL', () => {
+    const inner = pipe(select({ userId: posts.c.userId }), from(posts), where(gt(posts.c.id, 10)))
+    expectSql(pipe(select({ id: users.c.id }), from(users), where(isIn(users.c.id, inner))), {
+      sqlite: { sql: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."id" IN (SELECT "posts"."user_id" AS "userId" FROM "posts" WHERE "posts"."id" > ?)', params: [10] },
+      postgres: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."id" IN (SELECT "posts"."user_id" AS "userId" FROM "posts" WHERE "posts"."id" > $1)',
+      mysql: 'SELECT `users`.`id` AS `id` FROM `users` WHERE `users`.`id` IN (SELECT `posts`.`user_id` AS `userId` FROM `posts` WHERE `posts`.`id` > ?)',
+    })
+    const corr = pipe(select({ one: param(1) }), from(posts), where(eq(posts.c.userId, users.c.id)))
+    expectSql(pipe(select({ id: users.c.id }), from(users), where(not(exists(corr)))), {
+      sqlite: 'SELECT "users"."id" AS "id" FROM "users" WHERE NOT EXISTS (SELECT ? AS "one" FROM "posts" WHERE "posts"."user_id" = "users"."id")',
+      postgres: 'SELECT "users"."id" AS "id" FROM "users" WHERE NOT EXISTS (SELECT $1 AS "one" FROM "posts" WHERE "posts"."user_id" = "users"."id")',
+      mysql: 'SELECT `users`.`id` AS `id` FROM `users` WHERE NOT EXISTS (SELECT ? AS `one` FROM `posts` WHERE `posts`.`user_id` = `users`.`id`)',
+    })
+    expectSql(pipe(select({ id: users.c.id }), from(users), where(notExists(corr))), {
+      sqlite: 'SELECT "users"."id" AS "id" FROM "users" WHERE NOT EXISTS (SELECT ? AS "one" FROM "posts" WHERE "posts"."user_id" = "users"."id")',
+      postgres: 'SELECT "users"."id" AS "id" FROM "users" WHERE NOT EXISTS (SELECT $1 AS "one" FROM "posts" WHERE "posts"."user_id" = "users"."id")',
+      mysql: 'SELECT `users`.`id` AS `id` FROM `users` WHERE NOT EXISTS (SELECT ? AS `one` FROM `posts` WHERE `posts`.`user_id` = `users`.`id`)',
+    })
+    const n = scalar(pipe(select({ n: count() }), from(posts), where(eq(posts.c.userId, users.c.id))))
+    expectSql(pipe(select({ id: users.c.id, n }), from(users)), {
+      sqlite: 'SELECT "users"."id" AS "id", (SELECT COUNT(*) AS "n" FROM "posts" WHERE "posts"."user_id" = "users"."id") AS "n" FROM "users"',
+      postgres: 'SELECT "users"."id" AS "id", (SELECT COUNT(*) AS "n" FROM "posts" WHERE "posts"."user_id" = "users"."id") AS "n" FROM "users"',
+      mysql: 'SELECT `users`.`id` AS `id`, (SELECT COUNT(*) AS `n` FROM `posts` WHERE `posts`.`user_id` = `users`.`id`) AS `n` FROM `users`',
+    })
+    const totals = subquery(pipe(select({ userId: posts.c.userId, n: count() }), from(posts), groupBy(posts.c.userId)), 't')
+    expectSql(pipe(select({ name: users.c.name, n: totals.c.n }), from(users), join(totals, eq(totals.c.userId, users.c.id))), {
+      sqlite: 'SELECT "users"."name" AS "name", "t"."n" AS "n" FROM "users" JOIN (SELECT "posts"."user_id" AS "userId", COUNT(*) AS "n" FROM "posts" GROUP BY "posts"."user_id") AS "t" ON "t"."userId" = "users"."id"',
+      postgres: 'SELECT "users"."name" AS "name", "t"."n" AS "n" FROM "users" JOIN (SELECT "posts"."user_id" AS "userId", COUNT(*) AS "n" FROM "posts" GROUP BY "posts"."user_id") AS "t" ON "t"."userId" = "users"."id"',
+      mysql: 'SELECT `users`.`name` AS `name`, `t`.`n` AS `n` FROM `users` JOIN (SELECT `posts`.`user_id` AS `userId`, COUNT(*) AS `n` FROM `posts` GROUP BY `posts`.`user_id`) AS `t` ON `t`.`userId` = `users`.`id`',
+    })
+    const lat = lateral(pipe(select({ title: posts.c.title }), from(posts), where(eq(posts.c.userId, users.c.id)), limit(1)), 'p')
+    expectSql(pipe(select({ name: users.c.name, title: lat.c.title }), from(users), crossJoin(lat)), {
+      sqlite: unsupportedOn('LATERAL subquery', 'sqlite'),
+      postgres: 'SELECT "users"."name" AS "name", "p"."title" AS "title" FROM "users" CROSS JOIN LATERAL (SELECT "posts"."title" AS "title" FROM "posts" WHERE "posts"."user_id" = "users"."id" LIMIT $1) AS "p"',
+      mysql: unsupportedOn('LATERAL subquery', 'mysql'),
+    })
+  })
+
+  it('CTEs, recursive CTEs', () => {
+    const active = cte('active', pipe(select({ id: users.c.id }), from(users), where(eq(users.c.active, true))))
+    expectSql(pipe(select({ id: active.c.id }), from(active), withCte(active)), {
+      sqlite: { sql: 'WITH "active" ("id") AS (SELECT "users"."id" AS "id" FROM "users" WHERE "users"."active" = ?) SELECT "active"."id" AS "id" FROM "active"', params: [1] },
+      postgres: 'WITH "active" ("id") AS (SELECT "users"."id" AS "id" FROM "users" WHERE "users"."active" = $1) SELECT "active"."id" AS "id" FROM "active"',
+      mysql: 'WITH `active` (`id`) AS (SELECT `users`.`id` AS `id` FROM `users` WHERE `users`.`active` = ?) SELECT `active`.`id` AS `id` FROM `active`',
+    })
+    const nums = recursiveCte('nums', select({ n: param(1, types.integer) }), (self) => pipe(select({ n: add(self.c.n, 1) }), from(self), where(lt(self.c.n, 5))))
+    expectSql(pipe(select({ n: nums.c.n }), from(nums), withCte(nums)), {
+      sqlite: { sql: 'WITH RECURSIVE "nums" ("n") AS (SELECT ? AS "n" UNION ALL SELECT "nums"."n" + ? AS "n" FROM "nums" WHERE "nums"."n" < ?) SELECT "nums"."n" AS "n" FROM "nums"', params: [1, 1, 5] },
+      postgres: 'WITH RECURSIVE "nums" ("n") AS (SELECT $1 AS "n" UNION ALL SELECT "nums"."n" + $2 AS "n" FROM "nums" WHERE "nums"."n" < $3) SELECT "nums"."n" AS "n" FROM "nums"',
+      mysql: 'WITH RECURSIVE `nums` (`n`) AS (SELECT ? AS `n` UNION ALL SELECT `nums`.`n` + ? AS `n` FROM `nums` WHERE `nums`.`n` < ?) SELECT `nums`.`n` AS `n` FROM `nums`',
+    })
+  })
+
+  it('an empty select list or a join without FROM is invalid', () => {
+    expect(invalidMsg({ node: { _tag: 'Select', distinct: false, columns: [], from: [], joins: [], groupBy: [], orderBy: [] } })).toMatch(/at least one column/)
+    expect(invalidMsg({ node: { _tag: 'Select', distinct: false, columns: [{ alias: 'x', expr: { _tag: 'Null' } }], from: [], joins: [{ kind: 'INNER', target: users.ref, on: { _tag: 'Null' } }], groupBy: [], orderBy: [] } })).toMatch(/needs a FROM/)
+    expect(invalidMsg({ node: { _tag: 'Select', distinct: false, columns: [{ alias: 'x', expr: { _tag: 'Null' } }], from: [users.ref], joins: [{ kind: 'INNER', target: posts.ref }], groupBy: [], orderBy: [] } })).toMatch(/needs an ON/)
+    expect(invalidMsg({ node: { _tag: 'Select', distinct: false, columns: [{ alias: 'x', expr: { _tag: 'Null' } }], from: [users.ref], joins: [{ kind: 'CROSS', target: posts.ref, on: { _tag: 'Null' } }], groupBy: [], orderBy: [] } })).toMatch(/CROSS JOIN/)
+  })
+
+  it('result columns carry labels and types', () => {
+    const r = compileUncached(postgres)(pipe(select({ id: users.c.id, n: count(), t: cast(users.c.age, types.text) }), from(users)))
+    expect(E.isRight(r) && r.right.columns).toEqual([
+      { name: 'id', type: { _tag: 'Integer' } },
+      { name: 'n', type: { _tag: 'Integer' } },
+      { name: 't', type: { _tag: 'Text' } },
+    ])
+    expect(E.isRight(r) && r.right.kind).toBe('query')
+  })
+})
+
+describe('set operations', () => {
+  const a = pipe(select({ id: users.c.id }), from(users), where(eq(users.c.active, true)))
+  const b = pipe(select({ id: posts.c.userId }), from(posts))
+  it('UNION / UNION ALL with ORDER BY and LIMIT on the whole', () => {
+    expectSql(pipe(union(a, b), orderBy(label('id')), limit(5)), {
+      sqlite: { sql: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."active" = ? UNION SELECT "posts"."user_id" AS "id" FROM "posts" ORDER BY "id" LIMIT ?', params: [1, 5] },
+      postgres: { sql: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."active" = $1 UNION SELECT "posts"."user_id" AS "id" FROM "posts" ORDER BY "id" LIMIT $2', params: [true, 5] },
+      mysql: 'SELECT `users`.`id` AS `id` FROM `users` WHERE `users`.`active` = ? UNION SELECT `posts`.`user_id` AS `id` FROM `posts` ORDER BY `id` LIMIT ?',
+    })
+    expectSql(unionAll(a, b), {
+      sqlite: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."active" = ? UNION ALL SELECT "posts"."user_id" AS "id" FROM "posts"',
+      postgres: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."active" = $1 UNION ALL SELECT "posts"."user_id" AS "id" FROM "posts"',
+      mysql: 'SELECT `users`.`id` AS `id` FROM `users` WHERE `users`.`active` = ? UNION ALL SELECT `posts`.`user_id` AS `id` FROM `posts`',
+    })
+  })
+  it('INTERSECT / EXCEPT (ALL) by capability', () => {
+    expectSql(intersect(a, b), {
+      sqlite: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."active" = ? INTERSECT SELECT "posts"."user_id" AS "id" FROM "posts"',
+      postgres: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."active" = $1 INTERSECT SELECT "posts"."user_id" AS "id" FROM "posts"',
+      mysql: 'SELECT `users`.`id` AS `id` FROM `users` WHERE `users`.`active` = ? INTERSECT SELECT `posts`.`user_id` AS `id` FROM `posts`',
+    })
+    expectSql(exceptAll(a, b), {
+      sqlite: unsupportedOn('EXCEPT ALL', 'sqlite'),
+      postgres: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."active" = $1 EXCEPT ALL SELECT "posts"."user_id" AS "id" FROM "posts"',
+      mysql: 'SELECT `users`.`id` AS `id` FROM `users` WHERE `users`.`active` = ? EXCEPT ALL SELECT `posts`.`user_id` AS `id` FROM `posts`',
+    })
+    expectSql(intersectAll(a, b), {
+      sqlite: unsupportedOn('INTERSECT ALL', 'sqlite'),
+      postgres: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."active" = $1 INTERSECT ALL SELECT "posts"."user_id" AS "id" FROM "posts"',
+      mysql: 'SELECT `users`.`id` AS `id` FROM `users` WHERE `users`.`active` = ? INTERSECT ALL SELECT `posts`.`user_id` AS `id` FROM `posts`',
+    })
+    const old = mysqlDialect({ intersectExcept: false })
+    expect(compileUncached(old)(except(a, b))).toEqual(E.left(unsupportedOn('EXCEPT', 'mysql')))
+    expect(compileUncached(old)(union(a, b))._tag).toBe('Right')
+    expect(compileUncached(mysqlDialect({ intersectExceptAll: false }))(intersectAll(a, b))).toEqual(E.left(unsupportedOn('INTERSECT ALL', 'mysql')))
+  })
+  it('members with ORDER BY / LIMIT are parenthesised, or wrapped on SQLite', () => {
+    const top = pipe(select({ id: users.c.id }), from(users), orderBy(users.c.id), limit(1))
+    expectSql(union(top, b), {
+      sqlite: { sql: 'SELECT * FROM (SELECT "users"."id" AS "id" FROM "users" ORDER BY "users"."id" LIMIT ?) UNION SELECT "posts"."user_id" AS "id" FROM "posts"', params: [1] },
+      postgres: '(SELECT "users"."id" AS "id" FROM "users" ORDER BY "users"."id" LIMIT $1) UNION SELECT "posts"."user_id" AS "id" FROM "posts"',
+      mysql: '(SELECT `users`.`id` AS `id` FROM `users` ORDER BY `users`.`id` LIMIT ?) UNION SELECT `posts`.`user_id` AS `id` FROM `posts`',
+    })
+  })
+  it('nested set operations keep their grouping', () => {
+    expectSql(union(b, intersect(a, b)), {
+      sqlite: 'SELECT "posts"."user_id" AS "id" FROM "posts" UNION SELECT * FROM (SELECT "users"."id" AS "id" FROM "users" WHERE "users"."active" = ? INTERSECT SELECT "posts"."user_id" AS "id" FROM "posts")',
+      postgres: 'SELECT "posts"."user_id" AS "id" FROM "posts" UNION (SELECT "users"."id" AS "id" FROM "users" WHERE "users"."active" = $1 INTERSECT SELECT "posts"."user_id" AS "id" FROM "posts")',
+      mysql: 'SELECT `posts`.`user_id` AS `id` FROM `posts` UNION (SELECT `users`.`id` AS `id` FROM `users` WHERE `users`.`active` = ? INTERSECT SELECT `posts`.`user_id` AS `id` FROM `posts`)',
+    })
+    expectSql(union(intersect(a, b), b), {
+      sqlite: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."active" = ? INTERSECT SELECT "posts"."user_id" AS "id" FROM "posts" UNION SELECT "posts"."user_id" AS "id" FROM "posts"',
+      postgres: '(SELECT "users"."id" AS "id" FROM "users" WHERE "users"."active" = $1 INTERSECT SELECT "posts"."user_id" AS "id" FROM "posts") UNION SELECT "posts"."user_id" AS "id" FROM "posts"',
+      mysql: '(SELECT `users`.`id` AS `id` FROM `users` WHERE `users`.`active` = ? INTERSECT SELECT `posts`.`user_id` AS `id` FROM `posts`) UNION SELECT `posts`.`user_id` AS `id` FROM `posts`',
+    })
+  })
+})

@@ -1,0 +1,106 @@
+/**
+ * The compiler's internal accumulator and per-dialect runtime (memoised quoting and
+ * placeholders). Mutable, but never escapes a single `compile` call.
+ *
+ * @internal
+ * @category compile
+ */
+import type { SqlType } from '../algebra/SqlType.js'
+import { invalid, type CompileError } from './CompileError.js'
+import type { Capabilities, Dialect } from './Dialect.js'
+import { checkParam, literal } from './values.js'
+
+/** Per-dialect memo tables. @internal */
+export interface Runtime {
+  readonly dialect: Dialect
+  readonly quote: (name: string) => string
+  readonly placeholder: (index: number) => string
+}
+
+const MAX_QUOTE_MEMO = 10_000
+
+const makeRuntime = (d: Dialect): Runtime => {
+  let memo = new Map<string, string>()
+  const quote = (name: string): string => {
+    let q = memo.get(name)
+    if (q === undefined) {
+      q = d.quoteIdent(name)
+      if (memo.size >= MAX_QUOTE_MEMO) memo = new Map()
+      memo.set(name, q)
+    }
+    return q
+  }
+  const phs: string[] = []
+  for (let i = 0; i <= 256; i++) phs.push(i === 0 ? '' : d.placeholder(i))
+  const placeholder = (i: number): string => (i < phs.length ? phs[i] : d.placeholder(i))
+  return { dialect: d, quote, placeholder }
+}
+
+const runtimes = new WeakMap<Dialect, Runtime>()
+
+/** The memo tables of a dialect, created on first use. @internal */
+export const runtimeOf = (d: Dialect): Runtime => {
+  let r = runtimes.get(d)
+  if (r === undefined) {
+    r = makeRuntime(d)
+    runtimes.set(d, r)
+  }
+  return r
+}
+
+/** The mutable state of one compilation. @internal */
+export interface Ctx {
+  readonly d: Dialect
+  readonly caps: Capabilities
+  readonly q: (name: string) => string
+  readonly ph: (index: number) => string
+  /** Encoded parameters, in placeholder order. */
+  readonly params: unknown[]
+  /** For each emitted parameter, its slot in the shape walk's canonical order. */
+  readonly slots: number[]
+  /** For each emitted parameter, its raw value (checked against the walk before caching). */
+  readonly raws: unknown[]
+  /** The canonical slot of the next parameter met. */
+  slot: number
+  /** The first error met; compilation goes on but the result is this Left. */
+  error: CompileError | undefined
+  /** Parameters are written as literals (DDL). */
+  inline: boolean
+}
+
+/** A fresh accumulator. @internal */
+export const newCtx = (r: Runtime, inline = false): Ctx => ({
+  d: r.dialect,
+  caps: r.dialect.capabilities,
+  q: r.quote,
+  ph: r.placeholder,
+  params: [],
+  slots: [],
+  raws: [],
+  slot: 0,
+  error: undefined,
+  inline,
+})
+
+/** Records an error (the first one wins) and returns an empty fragment. @internal */
+export const fail = (c: Ctx, e: CompileError): string => {
+  if (c.error === undefined) c.error = e
+  return ''
+}
+
+/** Emits one parameter at canonical slot `slot`: validated, encoded, a placeholder returned. @internal */
+export const emitParamAt = (c: Ctx, value: unknown, type: SqlType | undefined, slot: number): string => {
+  const problem = checkParam(value, type)
+  if (problem !== undefined) return fail(c, invalid(problem))
+  if (c.inline) {
+    const lit = literal(c.d, value, type)
+    return lit === undefined ? fail(c, invalid(`cannot write ${typeof value} as a SQL literal`)) : lit
+  }
+  c.params.push(c.d.encodeParam(value, type))
+  c.slots.push(slot)
+  c.raws.push(value)
+  return c.ph(c.params.length)
+}
+
+/** Emits the next parameter in canonical order. @internal */
+export const emitParam = (c: Ctx, value: unknown, type: SqlType | undefined): string => emitParamAt(c, value, type, c.slot++)
