@@ -16,6 +16,7 @@ import { describe as describeError } from '../../src/effects/DbError.js'
 import type { Driver, DriverConnection } from '../../src/effects/Driver.js'
 import { mysqlDriver, mysqlDriverConfig, type MysqlDriverConfig } from '../../src/dialects/mysql/driver.js'
 import { postgresDriver, postgresDriverConfig, type PostgresDriverConfig } from '../../src/dialects/postgres/driver.js'
+import { sqliteDriver } from '../../src/dialects/sqlite/driver.js'
 
 /** The databases a suite can run on. */
 export type DatabaseName = 'sqlite' | 'postgres' | 'mysql'
@@ -167,10 +168,6 @@ const provisionMysql = async (): Promise<E.Either<string, TestDatabase>> => {
   })
 }
 
-const sqliteDriver = (): Driver => {
-  throw new Error('test/support/databases: the SQLite driver is built through createEngine(db.url)')
-}
-
 /**
  * Provisions one database: `Right` with a private schema/database, or `Left` with why the
  * server could not be used (the caller decides between skipping and failing).
@@ -179,7 +176,12 @@ export const provision = (name: DatabaseName): Promise<E.Either<string, TestData
   switch (name) {
     case 'sqlite':
       return Promise.resolve(
-        E.right({ name, url: 'sqlite::memory:', driver: sqliteDriver, dispose: () => Promise.resolve() }),
+        E.right({
+          name,
+          url: 'sqlite::memory:',
+          driver: () => sqliteDriver({ filename: ':memory:' }),
+          dispose: () => Promise.resolve(),
+        }),
       )
     case 'postgres':
       return provisionPostgres()

@@ -289,6 +289,31 @@ describeEachDatabase(
         })
       })
 
+      it('a statement without rows streams no batches', async () => {
+        await withConn(async (c) => {
+          await exec(c, 'CREATE TABLE st_dml (n int)')
+          const batches: Array<number> = []
+          for await (const b of c.stream(stmt('INSERT INTO st_dml VALUES (1), (2)'), 10)) batches.push(b.length)
+          for await (const b of c.stream({ ...stmt('UPDATE st_dml SET n = n + 1'), kind: 'update' }, 10)) batches.push(b.length)
+          expect(batches).toStrictEqual([])
+          expect((await exec(c, 'SELECT sum(n) AS s FROM st_dml')).rows).toStrictEqual([{ s: '5' }])
+        })
+      })
+
+      it('keeps memory flat: 100k rows of 1 kB (100 MB) stream within a small heap', async () => {
+        await withConn(async (c) => {
+          const base = process.memoryUsage().heapUsed
+          let peak = 0
+          let rows = 0
+          for await (const batch of c.stream(stmt("SELECT n, REPEAT('x', 1000) AS pad FROM big"), 1000)) {
+            rows += batch.length
+            peak = Math.max(peak, process.memoryUsage().heapUsed - base)
+          }
+          expect(rows).toBe(100000)
+          expect(peak).toBeLessThan(60 * 1024 * 1024)
+        })
+      })
+
       it('throws a classified DbError from the iterator', async () => {
         await withConn(async (c) => {
           const consume = async (): Promise<unknown> => {

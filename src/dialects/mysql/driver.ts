@@ -204,6 +204,9 @@ const textParam = (v: unknown): unknown =>
 const binaryParam = (v: unknown): unknown =>
   v === undefined ? null : typeof v === 'bigint' ? v.toString() : textParam(v)
 
+const isOkPacket = (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && v.constructor !== undefined && v.constructor.name === 'ResultSetHeader'
+
 /** The thread id of each connection this module opened, for {@link Driver.terminate}. */
 const threadIds = new WeakMap<DriverConnection, number>()
 
@@ -269,6 +272,13 @@ const wrap = (native: mysql.Connection, state: { broken: boolean }, prepared: bo
   async function* stream(stmt: Compiled, batchSize: number): AsyncGenerator<ReadonlyArray<RawRow>> {
     const size = Math.max(1, Math.floor(batchSize))
     if (state.broken) throw lost(stmt.sql)
+    if (stmt.kind === 'insert' || stmt.kind === 'update' || stmt.kind === 'delete' || stmt.kind === 'ddl') {
+      // DML (MariaDB's … RETURNING included): run at once, hand out its rows in batches.
+      const r = await execute(stmt)()
+      if (E.isLeft(r)) throw r.left
+      for (let i = 0; i < r.right.rows.length; i += size) yield r.right.rows.slice(i, i + size)
+      return
+    }
     // The text protocol's row stream; its buffer holds at most `size` rows, then mysql2
     // pauses reading from the socket until the consumer asks for more.
     const rows: Readable = native
@@ -291,7 +301,8 @@ const wrap = (native: mysql.Connection, state: { broken: boolean }, prepared: bo
             finished = true
             break
           }
-          batch.push(r.right.value as RawRow)
+          // A statement without a result set reports its OK packet through the stream: skip it.
+          if (!isOkPacket(r.right.value)) batch.push(r.right.value as RawRow)
         }
         if (batch.length > 0) yield batch
         if (finished) return

@@ -139,6 +139,18 @@ describeEachDatabase(
       })
     })
 
+    it('delivers arrays and intervals of text-kept types as their literal text', async () => {
+      await withConn(async (c) => {
+        const r = await exec(
+          c,
+          "SELECT ARRAY[1.10::numeric, 2] AS nums, ARRAY['2024-01-01'::date] AS dates, ARRAY[9007199254740993::int8] AS big, interval '1 day 02:03:04' AS iv, ARRAY[1, 2] AS ints",
+        )
+        expect(r.rows).toStrictEqual([
+          { nums: '{1.10,2}', dates: '{2024-01-01}', big: '{9007199254740993}', iv: '1 day 02:03:04', ints: [1, 2] },
+        ])
+      })
+    })
+
     it('leaves the global pg type parsers alone', async () => {
       const pg = (await import('pg')).default
       expect(pg.types.getTypeParser(1184, 'text')('2024-01-01 00:00:00+00')).toBeInstanceOf(Date)
@@ -285,6 +297,30 @@ describeEachDatabase(
           expect(batches.map((b) => b.length)).toStrictEqual([10, 10, 5])
           await exec(c, 'ROLLBACK')
           expect((await exec(c, 'SELECT count(*)::int AS n FROM st')).rows).toStrictEqual([{ n: 0 }])
+        })
+      })
+
+      it('streams DML with RETURNING (which DECLARE cannot take) in batches', async () => {
+        await withConn(async (c) => {
+          await exec(c, 'CREATE TABLE st_dml (n int)')
+          const batches: Array<number> = []
+          const ins = { ...stmt('INSERT INTO st_dml SELECT g FROM generate_series(1, 25) g RETURNING n'), kind: 'insert' as const }
+          for await (const b of c.stream(ins, 10)) batches.push(b.length)
+          expect(batches).toStrictEqual([10, 10, 5])
+        })
+      })
+
+      it('keeps memory flat: 100k rows of 1 kB (100 MB) stream within a small heap', async () => {
+        await withConn(async (c) => {
+          const base = process.memoryUsage().heapUsed
+          let peak = 0
+          let rows = 0
+          for await (const batch of c.stream(stmt("SELECT g AS n, repeat('x', 1000) AS pad FROM generate_series(1, 100000) g"), 1000)) {
+            rows += batch.length
+            peak = Math.max(peak, process.memoryUsage().heapUsed - base)
+          }
+          expect(rows).toBe(100000)
+          expect(peak).toBeLessThan(60 * 1024 * 1024)
         })
       })
 

@@ -48,8 +48,15 @@ export interface PostgresDriverConfig {
   readonly applicationName?: string
 }
 
-/** OIDs whose values stay text: int8, numeric, date, time, timestamp, timestamptz, json, jsonb. */
-const textOids: ReadonlySet<number> = new Set([20, 1700, 1082, 1083, 1114, 1184, 114, 3802])
+/**
+ * OIDs whose values stay text: int8, numeric, date, time, timestamp, timestamptz, json,
+ * jsonb, interval, and the arrays of all of these (as their `{…}` literal: `pg` would
+ * otherwise turn numeric[] into floats and timestamp[] into local-time Dates).
+ */
+const textOids: ReadonlySet<number> = new Set([
+  20, 1700, 1082, 1083, 1114, 1184, 114, 3802, 1186,
+  1016, 1231, 1182, 1183, 1115, 1185, 199, 3807, 1187,
+])
 
 const identity = (s: string): string => s
 
@@ -162,6 +169,10 @@ const affected = (r: pg.QueryResult): number =>
 const lastResult = (r: pg.QueryResult | ReadonlyArray<pg.QueryResult>): pg.QueryResult =>
   Array.isArray(r) ? (r[r.length - 1] as pg.QueryResult) : (r as pg.QueryResult)
 
+/** Whether a statement can be read through a cursor (DECLARE takes only SELECT, VALUES, TABLE, WITH … SELECT). */
+const cursorable = (stmt: Compiled): boolean =>
+  stmt.kind === 'query' || (stmt.kind === 'raw' && /^\s*(\(\s*)*(SELECT|VALUES|TABLE|WITH)\b/i.test(stmt.sql) && !/\b(INSERT|UPDATE|DELETE|MERGE)\b/i.test(stmt.sql))
+
 /** The backend pid of each connection this module opened, for {@link Driver.terminate}. */
 const backendPids = new WeakMap<DriverConnection, number>()
 
@@ -221,6 +232,12 @@ const wrap = (client: pg.Client, state: { broken: boolean }): DriverConnection =
 
   async function* stream(stmt: Compiled, batchSize: number): AsyncGenerator<ReadonlyArray<RawRow>> {
     const size = Math.max(1, Math.floor(batchSize))
+    if (!cursorable(stmt)) {
+      // DECLARE takes only SELECT/VALUES: run DML (… RETURNING) at once, hand out its rows in batches.
+      const all = await must(execute(stmt))
+      for (let i = 0; i < all.rows.length; i += size) yield all.rows.slice(i, i + size)
+      return
+    }
     // A cursor lives in a transaction: the caller's when there is one, otherwise our own.
     const own = client.getTransactionStatus() === 'I'
     const name = `athanor_cursor_${++cursors}`
