@@ -74,6 +74,28 @@ describeEachDatabase(
       expect(await right(admin.execute(q))).toStrictEqual([{ ns: db.namespace }])
     })
 
+    it('an unreachable server through createEngine: ConnectionError without the password', async () => {
+      const scheme = db.name === 'postgres' ? 'postgres' : 'mariadb'
+      const e = createEngine(`${scheme}://someone:pa55-w0rd@127.0.0.1:1/nowhere?connect_timeout=2`, {
+        pool: { acquireTimeoutMs: 5000 },
+      })
+      if (E.isLeft(e)) throw new Error('createEngine failed')
+      try {
+        const r = await e.right.execute(sql('SELECT 1 AS one'))()
+        expect(E.isLeft(r) && r.left._tag).toBe('ConnectionError')
+        expect(JSON.stringify(E.isLeft(r) ? { ...r.left, cause: undefined } : r)).not.toContain('pa55-w0rd')
+      } finally {
+        await e.right.dispose()
+      }
+    })
+
+    it('a bad URL option is a ConfigError without the password', () => {
+      const scheme = db.name === 'postgres' ? 'postgresql' : 'mysql'
+      const e = createEngine(`${scheme}://someone:pa55-w0rd@127.0.0.1/x?no_such_option=1`)
+      expect(E.isLeft(e) && e.left._tag).toBe('ConfigError')
+      expect(JSON.stringify(e)).not.toContain('pa55-w0rd')
+    })
+
     it('a connection killed mid-transaction: ConnectionLost, nothing committed, the pool recovers', async () => {
       const t = tracked(db.driver())
       const engine = createEngineFrom(t.driver, { pool: { size: 1, maxOverflow: 0, acquireTimeoutMs: 5000 } })
