@@ -137,6 +137,7 @@ export const toHex = (b: Uint8Array): string => {
  */
 export const literal = (d: Dialect, value: unknown, type: SqlType | undefined): string | undefined => {
   if (value === null || value === undefined) return 'NULL'
+  if (typeof value === 'bigint') return String(value)
   const v = d.encodeParam(value, type)
   if (v === null || v === undefined) return 'NULL'
   switch (typeof v) {
