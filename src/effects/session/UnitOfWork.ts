@@ -1,0 +1,168 @@
+/**
+ * The unit of work: the Session's state. An identity map from row key (table + primary key)
+ * to the tracked row, and the set of keys with unflushed changes. Both are persistent maps
+ * (immutable.js), so adding, reading or changing one row costs O(log n), never a copy of
+ * the whole map, and every earlier state stays valid (a failed flush simply keeps the old one).
+ *
+ * @category session
+ */
+import { Map as IMap, Set as ISet } from 'immutable'
+import type { AnyTable } from '../../algebra/Table.js'
+
+/** A row's identity: table name plus primary-key tuple, or a temporary key while pending without one. */
+export type RowKey = string
+
+/** Column values by property key. */
+export type RowValues = Readonly<Record<string, unknown>>
+
+/** A foreign-key value that is not known yet: the key of a pending row, to be filled at flush. */
+export interface PendingRef {
+  /** The referenced row. */
+  readonly row: RowKey
+  /** The referenced column (property key) of that row. */
+  readonly column: string
+}
+
+/** The lifecycle state of a tracked row (SQLAlchemy's object states, minus transient/detached, which are untracked). */
+export type RowState = 'pending' | 'persistent' | 'deleted'
+
+/** One row the session knows. */
+export interface TrackedRow {
+  readonly key: RowKey
+  readonly table: AnyTable
+  readonly state: RowState
+  /** Order of arrival, so that plans are deterministic. */
+  readonly seq: number
+  /** The row as last read from or written to the database (persistent rows). */
+  readonly loaded?: RowValues
+  /** The current values, pending changes included. */
+  readonly values: RowValues
+  /** Foreign-key columns waiting for a pending row's generated key, by property key. */
+  readonly refs: Readonly<Record<string, PendingRef>>
+  /** The property key of the version column (optimistic locking), if any. */
+  readonly versionKey?: string
+}
+
+/** The session's state. */
+export interface UnitOfWork {
+  readonly rows: IMap<RowKey, TrackedRow>
+  /** Keys of rows with changes to flush (new, dirty, deleted). */
+  readonly changed: ISet<RowKey>
+  /** Temporary keys of rows that have since been flushed, to their permanent key. */
+  readonly renamed: IMap<RowKey, RowKey>
+  readonly nextSeq: number
+}
+
+/** An empty unit of work. @category session */
+export const empty: UnitOfWork = { rows: IMap(), changed: ISet(), renamed: IMap(), nextSeq: 0 }
+
+const keyPart = (v: unknown): string =>
+  typeof v === 'bigint' ? `${v}n` : v instanceof Date ? `D${v.toISOString()}` : typeof v === 'number' ? String(v) : JSON.stringify(v)
+
+/** The primary-key property keys of a table. @category session */
+export const primaryKeyOf = (table: AnyTable): ReadonlyArray<string> => {
+  const pk = table.definition().primaryKey
+  return pk.map((name) => table.columnNames.find((c) => c.name === name)?.key ?? name)
+}
+
+/**
+ * The identity key of a row, or `undefined` while part of its primary key is missing.
+ * Integer keys read back as bigint or number give the same key.
+ * @category session
+ */
+export const identityKey = (table: AnyTable, values: RowValues): RowKey | undefined => {
+  const pk = primaryKeyOf(table)
+  if (pk.length === 0) return undefined
+  const parts: string[] = []
+  for (const k of pk) {
+    const v = values[k]
+    if (v === undefined || v === null) return undefined
+    parts.push(typeof v === 'bigint' && v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? String(Number(v)) : keyPart(v))
+  }
+  return `${table.name}\u0000${parts.join('\u0000')}`
+}
+
+/** Resolves a key that may have been renamed by a flush. @category session */
+export const resolveKey = (uow: UnitOfWork, key: RowKey): RowKey => uow.renamed.get(key) ?? key
+
+/** The tracked row under `key` (following renames). @category session */
+export const lookup = (uow: UnitOfWork, key: RowKey): TrackedRow | undefined => uow.rows.get(resolveKey(uow, key))
+
+/**
+ * Tracks a new row (state pending). Returns the new state and the row's key: its identity key
+ * when the primary key is given, a temporary one otherwise.
+ * @category session
+ */
+export const addPending = (
+  uow: UnitOfWork,
+  table: AnyTable,
+  values: RowValues,
+  refs: Readonly<Record<string, PendingRef>> = {},
+  versionKey?: string,
+): readonly [UnitOfWork, RowKey] => {
+  const key = identityKey(table, values) ?? `${table.name}\u0000#${uow.nextSeq}`
+  const row: TrackedRow = { key, table, state: 'pending', seq: uow.nextSeq, values, refs, ...(versionKey ? { versionKey } : {}) }
+  return [{ ...uow, rows: uow.rows.set(key, row), changed: uow.changed.add(key), nextSeq: uow.nextSeq + 1 }, key]
+}
+
+/**
+ * Tracks a row read from the database. When the key is already tracked, the session's row
+ * wins (its pending changes are kept), as one primary key is one value within a session.
+ * @category session
+ */
+export const addLoaded = (uow: UnitOfWork, table: AnyTable, values: RowValues, versionKey?: string): readonly [UnitOfWork, TrackedRow] => {
+  const key = identityKey(table, values)
+  if (key === undefined) {
+    const row: TrackedRow = { key: `${table.name}\u0000~${uow.nextSeq}`, table, state: 'persistent', seq: uow.nextSeq, loaded: values, values, refs: {} }
+    return [{ ...uow, nextSeq: uow.nextSeq + 1 }, row]
+  }
+  const existing = uow.rows.get(key)
+  if (existing) return [uow, existing]
+  const row: TrackedRow = { key, table, state: 'persistent', seq: uow.nextSeq, loaded: values, values, refs: {}, ...(versionKey ? { versionKey } : {}) }
+  return [{ ...uow, rows: uow.rows.set(key, row), nextSeq: uow.nextSeq + 1 }, row]
+}
+
+/** Records new values for some columns of a tracked row. @category session */
+export const patch = (uow: UnitOfWork, key: RowKey, values: RowValues, refs?: Readonly<Record<string, PendingRef>>): UnitOfWork => {
+  const k = resolveKey(uow, key)
+  const row = uow.rows.get(k)
+  if (!row) return uow
+  const nextRefs = { ...row.refs }
+  for (const prop of Object.keys(values)) delete nextRefs[prop]
+  const next: TrackedRow = { ...row, values: { ...row.values, ...values }, refs: { ...nextRefs, ...(refs ?? {}) } }
+  return { ...uow, rows: uow.rows.set(k, next), changed: uow.changed.add(k) }
+}
+
+/** Marks a row for deletion; a pending row is simply forgotten. @category session */
+export const markDeleted = (uow: UnitOfWork, key: RowKey): UnitOfWork => {
+  const k = resolveKey(uow, key)
+  const row = uow.rows.get(k)
+  if (!row) return uow
+  if (row.state === 'pending') return { ...uow, rows: uow.rows.delete(k), changed: uow.changed.delete(k) }
+  return { ...uow, rows: uow.rows.set(k, { ...row, state: 'deleted' }), changed: uow.changed.add(k) }
+}
+
+/** Forgets a row without touching the database (SQLAlchemy's expunge). @category session */
+export const forget = (uow: UnitOfWork, key: RowKey): UnitOfWork => {
+  const k = resolveKey(uow, key)
+  return { ...uow, rows: uow.rows.delete(k), changed: uow.changed.delete(k) }
+}
+
+/** The columns of a persistent row whose current value differs from the loaded one. @category session */
+export const changedColumns = (row: TrackedRow): RowValues => {
+  const out: Record<string, unknown> = {}
+  const loaded = row.loaded ?? {}
+  for (const k of Object.keys(row.values)) if (!sameValue(row.values[k], loaded[k])) out[k] = row.values[k]
+  return out
+}
+
+/** Value equality for change detection: dates by time, bytes by content, JSON structurally. @internal */
+export const sameValue = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true
+  if (a === null || b === null || a === undefined || b === undefined) return false
+  if (typeof a === 'bigint' || typeof b === 'bigint') return String(a) === String(b)
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime()
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return a.length === b.length && a.every((x, i) => x === b[i])
+  if (typeof a === 'object' && typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b)
+  return false
+}

@@ -1,0 +1,195 @@
+/**
+ * planFlush: the pure half of a flush. From a unit of work it computes the ordered steps —
+ * inserts in foreign-key dependency order (tables topologically, and rows of a
+ * self-referential table by their references), batched into multi-row inserts; updates of
+ * changed columns only; deletes in reverse dependency order. Nothing runs here: a plan can
+ * be inspected and tested without a database, and `runFlush` executes it.
+ *
+ * @category session
+ */
+import type { AnyTable } from '../../algebra/Table.js'
+import { changedColumns, primaryKeyOf, type PendingRef, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from './UnitOfWork.js'
+
+/** One row of an insert batch. */
+export interface PlannedInsert {
+  readonly key: RowKey
+  readonly values: RowValues
+  readonly refs: Readonly<Record<string, PendingRef>>
+}
+
+/** A step of a flush. */
+export type FlushStep =
+  | {
+      /** One multi-row INSERT (split further at run time under the parameter limit). */
+      readonly _tag: 'Insert'
+      readonly table: AnyTable
+      /** Property keys inserted, the same for every row of the batch. */
+      readonly columns: ReadonlyArray<string>
+      readonly rows: ReadonlyArray<PlannedInsert>
+    }
+  | {
+      /** An UPDATE of one row's changed columns, matched by primary key (and version). */
+      readonly _tag: 'Update'
+      readonly table: AnyTable
+      readonly key: RowKey
+      readonly pk: RowValues
+      readonly set: RowValues
+      readonly refs: Readonly<Record<string, PendingRef>>
+      readonly version?: { readonly column: string; readonly expected: unknown }
+    }
+  | {
+      /** A DELETE of rows by primary key (one row at a time when versioned). */
+      readonly _tag: 'Delete'
+      readonly table: AnyTable
+      readonly keys: ReadonlyArray<RowKey>
+      readonly pks: ReadonlyArray<RowValues>
+      readonly version?: { readonly column: string; readonly expected: unknown }
+    }
+
+/** The ordered steps of one flush. */
+export interface FlushPlan {
+  readonly steps: ReadonlyArray<FlushStep>
+}
+
+/** Tables ordered so that every table comes after the tables it references (cycles broken by name). @category session */
+export const sortTables = (tables: ReadonlyArray<AnyTable>): ReadonlyArray<AnyTable> => {
+  const byName = new Map(tables.map((t) => [t.name, t]))
+  const out: AnyTable[] = []
+  const state = new Map<string, 'visiting' | 'done'>()
+  const visit = (t: AnyTable): void => {
+    if (state.get(t.name)) return
+    state.set(t.name, 'visiting')
+    for (const fk of t.definition().foreignKeys) {
+      const parent = byName.get(fk.refTable)
+      if (parent && parent.name !== t.name && state.get(parent.name) !== 'visiting') visit(parent)
+    }
+    state.set(t.name, 'done')
+    out.push(t)
+  }
+  for (const t of [...tables].sort((a, b) => a.name.localeCompare(b.name))) visit(t)
+  return out
+}
+
+/** Depth of each row along references to other rows of the same set (0: depends on none). */
+const depths = (rows: ReadonlyArray<TrackedRow>, parentsOf: (r: TrackedRow) => ReadonlyArray<RowKey>): Map<RowKey, number> => {
+  const byKey = new Map(rows.map((r) => [r.key, r]))
+  const depth = new Map<RowKey, number>()
+  const visiting = new Set<RowKey>()
+  const go = (r: TrackedRow): number => {
+    const known = depth.get(r.key)
+    if (known !== undefined) return known
+    if (visiting.has(r.key)) return 0
+    visiting.add(r.key)
+    let d = 0
+    for (const p of parentsOf(r)) {
+      const parent = byKey.get(p)
+      if (parent) d = Math.max(d, go(parent) + 1)
+    }
+    visiting.delete(r.key)
+    depth.set(r.key, d)
+    return d
+  }
+  rows.forEach(go)
+  return depth
+}
+
+const pkValues = (row: TrackedRow, source: RowValues): RowValues => {
+  const out: Record<string, unknown> = {}
+  for (const k of primaryKeyOf(row.table)) out[k] = source[k]
+  return out
+}
+
+const versionOf = (row: TrackedRow) =>
+  row.versionKey !== undefined ? { column: row.versionKey, expected: (row.loaded ?? row.values)[row.versionKey] } : undefined
+
+/**
+ * Orders the unit of work's changes into statements.
+ *
+ * @example
+ * planFlush(uow).steps.map((s) => s._tag) // ['Insert', 'Insert', 'Update', 'Delete']
+ * @category session
+ */
+export const planFlush = (uow: UnitOfWork): FlushPlan => {
+  const changed: TrackedRow[] = []
+  for (const key of uow.changed) {
+    const row = uow.rows.get(key)
+    if (row) changed.push(row)
+  }
+  changed.sort((a, b) => a.seq - b.seq)
+  const tables = sortTables([...new Map(changed.map((r) => [r.table.name, r.table])).values()])
+  const tableIndex = new Map(tables.map((t, i) => [t.name, i]))
+  const steps: FlushStep[] = []
+
+  // Inserts: by table order, then (self-references) by depth, batched by column set.
+  const pending = changed.filter((r) => r.state === 'pending')
+  const insertDepth = depths(pending, (r) => Object.values(r.refs).map((ref) => ref.row))
+  const inserts = [...pending].sort(
+    (a, b) => tableIndex.get(a.table.name)! - tableIndex.get(b.table.name)! || insertDepth.get(a.key)! - insertDepth.get(b.key)! || a.seq - b.seq,
+  )
+  for (let i = 0; i < inserts.length; i++) {
+    const r = inserts[i]
+    const columns = Object.keys(r.values).filter((k) => r.values[k] !== undefined || r.refs[k] !== undefined)
+    for (const k of Object.keys(r.refs)) if (!columns.includes(k)) columns.push(k)
+    const last = steps[steps.length - 1]
+    const planned: PlannedInsert = { key: r.key, values: r.values, refs: r.refs }
+    const prev = inserts[i - 1]
+    if (
+      last?._tag === 'Insert' &&
+      last.table === r.table &&
+      prev !== undefined &&
+      insertDepth.get(prev.key) === insertDepth.get(r.key) &&
+      last.columns.length === columns.length &&
+      last.columns.every((c) => columns.includes(c))
+    ) {
+      steps[steps.length - 1] = { ...last, rows: [...last.rows, planned] }
+    } else {
+      steps.push({ _tag: 'Insert', table: r.table, columns, rows: [planned] })
+    }
+  }
+
+  // Updates: changed columns only, in table order.
+  const dirty = changed
+    .filter((r) => r.state === 'persistent')
+    .sort((a, b) => tableIndex.get(a.table.name)! - tableIndex.get(b.table.name)! || a.seq - b.seq)
+  for (const r of dirty) {
+    const set = changedColumns(r)
+    const refCols = Object.keys(r.refs)
+    if (Object.keys(set).length === 0 && refCols.length === 0) continue
+    const version = versionOf(r)
+    steps.push({ _tag: 'Update', table: r.table, key: r.key, pk: pkValues(r, r.loaded ?? r.values), set, refs: r.refs, ...(version ? { version } : {}) })
+  }
+
+  // Deletes: reverse table order; within a table, children before parents.
+  const deleted = changed.filter((r) => r.state === 'deleted')
+  const deleteDepth = depths(deleted, (r) => {
+    const loaded = r.loaded ?? r.values
+    return r.table.definition().foreignKeys.flatMap((fk) =>
+      fk.refTable === r.table.name && fk.columns.length === 1
+        ? deleted
+            .filter((p) => p.table === r.table)
+            .filter((p) => {
+              const col = r.table.columnNames.find((c) => c.name === fk.columns[0])
+              const refCol = r.table.columnNames.find((c) => c.name === fk.refColumns[0])
+              return col && refCol && loaded[col.key] !== undefined && loaded[col.key] !== null && String(loaded[col.key]) === String((p.loaded ?? p.values)[refCol.key])
+            })
+            .map((p) => p.key)
+        : [],
+    )
+  })
+  const deletes = [...deleted].sort(
+    (a, b) => tableIndex.get(b.table.name)! - tableIndex.get(a.table.name)! || deleteDepth.get(b.key)! - deleteDepth.get(a.key)! || a.seq - b.seq,
+  )
+  for (let i = 0; i < deletes.length; i++) {
+    const r = deletes[i]
+    const version = versionOf(r)
+    const last = steps[steps.length - 1]
+    const pk = pkValues(r, r.loaded ?? r.values)
+    const prev = deletes[i - 1]
+    if (!version && last?._tag === 'Delete' && !last.version && last.table === r.table && prev && deleteDepth.get(prev.key) === deleteDepth.get(r.key)) {
+      steps[steps.length - 1] = { ...last, keys: [...last.keys, r.key], pks: [...last.pks, pk] }
+    } else {
+      steps.push({ _tag: 'Delete', table: r.table, keys: [r.key], pks: [pk], ...(version ? { version } : {}) })
+    }
+  }
+  return { steps }
+}

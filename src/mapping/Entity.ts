@@ -1,0 +1,289 @@
+/**
+ * Entities: a table mapped to immutable values. `entity(table, options)` gives the table's
+ * columns as typed expressions (`User.name`), `make` (validated construction), an io-ts
+ * codec of its rows, hybrid properties (one definition evaluated on values and compiled in
+ * queries), synonyms, a version column for optimistic locking, relationships and mapper
+ * events.
+ *
+ * @category mapping
+ */
+import * as E from 'fp-ts/Either'
+import type * as TE from 'fp-ts/TaskEither'
+import * as t from 'io-ts'
+import type { Expr } from '../algebra/Expr.js'
+import type { SqlType } from '../algebra/SqlType.js'
+import type { AnyTable, Column, ColumnBuilders, ColumnValue, ColumnsOf, InsertRowOf, RowOf, Table } from '../algebra/Table.js'
+import type { DbError } from '../effects/DbError.js'
+import { evaluate } from './evaluate.js'
+
+/** Where an instance sits in a session: its row key. Absent on transient values. */
+export const INSTANCE: unique symbol = Symbol('athanor.instance')
+
+/** The metadata an instance carries (not enumerable: it does not show in spreads or JSON). */
+export interface InstanceMeta {
+  readonly entity: AnyEntity
+  readonly key?: string
+}
+
+/** A relationship from one entity to another. */
+export type Relation =
+  | {
+      readonly _tag: 'HasMany'
+      readonly target: () => AnyEntity
+      /** The child's foreign-key column (inferred from the child table's foreign keys when absent). */
+      readonly foreignKey?: () => Column<unknown>
+      readonly backPopulates?: string
+      readonly cascade: ReadonlyArray<'save' | 'delete' | 'delete-orphan'>
+    }
+  | {
+      readonly _tag: 'BelongsTo'
+      readonly target: () => AnyEntity
+      /** This table's foreign-key column (inferred when absent). */
+      readonly foreignKey?: () => Column<unknown>
+      readonly backPopulates?: string
+    }
+
+/** One-to-many: the target's rows point at this one. @category relationships */
+export const hasMany = (
+  target: () => AnyEntity,
+  options: { readonly foreignKey?: () => Column<unknown>; readonly backPopulates?: string; readonly cascade?: ReadonlyArray<'save' | 'delete' | 'delete-orphan'> } = {},
+): Relation => ({ _tag: 'HasMany', target, ...options, cascade: options.cascade ?? ['save'] })
+
+/** Many-to-one: this row points at the target's. @category relationships */
+export const belongsTo = (target: () => AnyEntity, options: { readonly foreignKey?: () => Column<unknown>; readonly backPopulates?: string } = {}): Relation => ({
+  _tag: 'BelongsTo',
+  target,
+  ...options,
+})
+
+/** A hybrid property: one expression over the entity's columns, compiled in queries and evaluated on values. */
+export interface Hybrid<A> {
+  readonly _tag: 'Hybrid'
+  readonly expr: Expr<A>
+}
+
+/** Defines a hybrid property from the entity's columns. @category mapping */
+export const hybrid = <A>(expr: Expr<A>): Hybrid<A> => ({ _tag: 'Hybrid', expr })
+
+/** A validator: a function returning Either (messages on the left), or an io-ts codec. */
+export type Validator<Row> = ((row: Row) => E.Either<string | ReadonlyArray<string>, Row>) | t.Decoder<unknown, Row>
+
+/** Listeners called around the statements that write an entity's rows. */
+export interface MapperEvents<Row> {
+  readonly beforeInsert?: (row: Row) => TE.TaskEither<DbError, void>
+  readonly afterInsert?: (row: Row) => TE.TaskEither<DbError, void>
+  readonly beforeUpdate?: (row: Row) => TE.TaskEither<DbError, void>
+  readonly afterUpdate?: (row: Row) => TE.TaskEither<DbError, void>
+  readonly beforeDelete?: (row: Row) => TE.TaskEither<DbError, void>
+  readonly afterDelete?: (row: Row) => TE.TaskEither<DbError, void>
+}
+
+/** Options of {@link entity}. */
+export interface EntityOptions<C extends ColumnBuilders, Rel extends Readonly<Record<string, Relation>>, H extends Readonly<Record<string, Hybrid<unknown>>>> {
+  /** For messages (defaults to the table name). */
+  readonly name?: string
+  readonly relations?: Rel
+  readonly hybrids?: (c: ColumnsOf<C>) => H
+  /** Other names for columns: `{ mail: 'email' }` makes `User.mail` the email column. */
+  readonly synonyms?: Readonly<Record<string, keyof C & string>>
+  readonly validators?: ReadonlyArray<Validator<RowOf<C>>>
+  /** The integer column bumped on every update; a stale update is a StaleData error. */
+  readonly version?: keyof C & string
+  readonly events?: MapperEvents<RowOf<C>>
+}
+
+type HybridValues<H> = { readonly [K in keyof H]: H[K] extends Hybrid<infer A> ? A : never }
+
+/** An entity's value: its row, hybrid values, and relation values when present. */
+export type Instance<C extends ColumnBuilders, H = {}> = Readonly<RowOf<C>> &
+  HybridValues<H> & { readonly [k: string]: unknown; readonly [INSTANCE]?: InstanceMeta }
+
+/** What `make` accepts: an insertable row, plus related instances under relation names. */
+export type MakeInput<C extends ColumnBuilders, Rel> = InsertRowOf<C> & { readonly [K in keyof Rel]?: AnyInstance | ReadonlyArray<AnyInstance> }
+
+/** Any entity instance. */
+export type AnyInstance = { readonly [k: string]: unknown; readonly [INSTANCE]?: InstanceMeta }
+
+/** The entity's static description. */
+export interface EntityMeta {
+  readonly name: string
+  readonly table: AnyTable
+  readonly relations: Readonly<Record<string, Relation>>
+  readonly hybrids: Readonly<Record<string, Hybrid<unknown>>>
+  readonly synonyms: Readonly<Record<string, string>>
+  readonly validators: ReadonlyArray<Validator<never>>
+  readonly versionKey?: string
+  readonly events: MapperEvents<never>
+  readonly codec: t.Type<Readonly<Record<string, unknown>>, Readonly<Record<string, unknown>>, unknown>
+}
+
+/**
+ * A mapped entity: the table's columns (and hybrids, synonyms) as expressions, plus `make`.
+ * @category mapping
+ */
+export type Entity<C extends ColumnBuilders, Rel = {}, H = {}> = ColumnsOf<C> & { readonly [K in keyof H]: H[K] extends Hybrid<infer A> ? Expr<A> : never } & {
+  readonly $: EntityMeta
+  readonly table: Table<string, C>
+  /** Builds a transient value: validated, defaults left to the database. */
+  readonly make: (input: MakeInput<C, Rel>) => E.Either<DbError, Instance<C, H>>
+  readonly _Rel?: Rel
+}
+
+/** Any entity. */
+export interface AnyEntity {
+  readonly $: EntityMeta
+  readonly make: (input: never) => E.Either<DbError, AnyInstance>
+}
+
+const codecOf = (type: SqlType): t.Mixed => {
+  switch (type._tag) {
+    case 'Integer':
+    case 'SmallInt':
+    case 'Real':
+    case 'Double':
+      return t.number
+    case 'BigInt':
+      return t.bigint
+    case 'Boolean':
+      return t.boolean
+    case 'Timestamp':
+      return new t.Type<Date, Date, unknown>('Date', (u): u is Date => u instanceof Date && !Number.isNaN(u.getTime()), (u, c) => (u instanceof Date && !Number.isNaN(u.getTime()) ? t.success(u) : t.failure(u, c)), (d) => d)
+    case 'Json':
+      return t.unknown
+    case 'Binary':
+      return new t.Type<Uint8Array, Uint8Array, unknown>('Uint8Array', (u): u is Uint8Array => u instanceof Uint8Array, (u, c) => (u instanceof Uint8Array ? t.success(u) : t.failure(u, c)), (b) => b)
+    case 'Enum':
+      return type.values.length === 0 ? t.string : t.keyof(Object.fromEntries(type.values.map((v) => [v, null])) as Record<string, null>)
+    default:
+      return t.string
+  }
+}
+
+/** The io-ts codec of a table's rows (nullable columns admit null; generated or defaulted ones may be absent). @category mapping */
+export const rowCodec = (table: AnyTable): EntityMeta['codec'] => {
+  const required: Record<string, t.Mixed> = {}
+  const optional: Record<string, t.Mixed> = {}
+  for (const col of table.definition().columns) {
+    const key = table.columnNames.find((c) => c.name === col.name)?.key ?? col.name
+    const base = codecOf(col.type)
+    const c = col.nullable ? t.union([base, t.null]) : base
+    if (col.autoIncrement || col.default !== undefined || col.nullable) optional[key] = c
+    else required[key] = c
+  }
+  return t.intersection([t.type(required), t.partial(optional)]) as unknown as EntityMeta['codec']
+}
+
+const messages = (errors: t.Errors): ReadonlyArray<string> =>
+  errors.map((e) => {
+    const path = e.context
+      .map((c) => c.key)
+      .filter((k) => k !== '' && !/^\d+$/.test(k))
+      .join('.')
+    return `${path || 'value'}: expected ${e.context[e.context.length - 1]?.type.name ?? 'a valid value'}, got ${typeof e.value === 'bigint' ? `${e.value}n` : JSON.stringify(e.value) ?? String(e.value)}`
+  })
+
+/** Runs an entity's codec and validators on a row; a failure is a ValidationError. @category mapping */
+export const validateRow = (meta: EntityMeta, row: Readonly<Record<string, unknown>>, partialCheck = false): E.Either<DbError, Readonly<Record<string, unknown>>> => {
+  const fail = (errors: ReadonlyArray<string>): E.Either<DbError, never> =>
+    E.left({ _tag: 'ValidationError', entity: meta.name, message: `${meta.name} is not valid: ${errors.join('; ')}`, errors })
+  if (!partialCheck) {
+    const decoded = meta.codec.decode(row)
+    if (E.isLeft(decoded)) return fail(messages(decoded.left))
+  }
+  for (const v of meta.validators as ReadonlyArray<Validator<Readonly<Record<string, unknown>>>>) {
+    const r: E.Either<string | ReadonlyArray<string> | t.Errors, unknown> = typeof v === 'function' ? v(row) : v.decode(row)
+    if (E.isLeft(r)) {
+      const l = r.left as string | ReadonlyArray<string> | t.Errors
+      return fail(typeof l === 'string' ? [l] : l.length > 0 && typeof l[0] === 'object' ? messages(l as t.Errors) : (l as ReadonlyArray<string>))
+    }
+  }
+  return E.right(row)
+}
+
+/** Adds the computed hybrid values to a row. @internal */
+export const withHybrids = (meta: EntityMeta, row: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> => {
+  const names = Object.keys(meta.hybrids)
+  const syn = Object.keys(meta.synonyms)
+  if (names.length === 0 && syn.length === 0) return row
+  const out: Record<string, unknown> = { ...row }
+  for (const s of syn) out[s] = row[meta.synonyms[s]]
+  const resolve = (_table: string, column: string) => {
+    const key = meta.table.columnNames.find((c) => c.name === column)?.key ?? column
+    return E.right(row[key] ?? null)
+  }
+  for (const h of names) {
+    const v = evaluate(meta.hybrids[h].expr.node, resolve)
+    out[h] = E.isRight(v) ? v.right : undefined
+  }
+  return out
+}
+
+const registry = new Map<string, AnyEntity>()
+
+/** The entity mapped to a table name, if any (the last `entity()` call for that table wins). @category mapping */
+export const entityOfTable = (tableName: string): AnyEntity | undefined => registry.get(tableName)
+
+/** Attaches session metadata to a value (not enumerable). @internal */
+export const attach = <V extends object>(value: V, meta: InstanceMeta): V => {
+  Object.defineProperty(value, INSTANCE, { value: meta, enumerable: false, configurable: true, writable: false })
+  return value
+}
+
+/** The session metadata of a value, if any. @category mapping */
+export const metaOf = (value: AnyInstance): InstanceMeta | undefined => value[INSTANCE]
+
+/**
+ * Maps a table to an entity.
+ *
+ * @example
+ * const User = entity(users, { relations: { posts: hasMany(() => Post) }, version: 'version' })
+ * User.name            // Column<string>, usable in queries
+ * User.make({ name: 'Ada', email: 'ada@x.io' })   // Right(value) or Left(ValidationError)
+ * @category mapping
+ */
+export const entity = <
+  N extends string,
+  C extends ColumnBuilders,
+  Rel extends Readonly<Record<string, Relation>> = {},
+  H extends Readonly<Record<string, Hybrid<unknown>>> = {},
+>(
+  table: Table<N, C>,
+  options: EntityOptions<C, Rel, H> = {},
+): Entity<C, Rel, H> => {
+  const hybrids = options.hybrids ? options.hybrids(table.c) : ({} as H)
+  const synonyms = (options.synonyms ?? {}) as Readonly<Record<string, string>>
+  const meta: EntityMeta = {
+    name: options.name ?? table.name,
+    table,
+    relations: options.relations ?? {},
+    hybrids,
+    synonyms,
+    validators: (options.validators ?? []) as ReadonlyArray<Validator<never>>,
+    ...(options.version ? { versionKey: options.version } : {}),
+    events: (options.events ?? {}) as MapperEvents<never>,
+    codec: rowCodec(table),
+  }
+  const relationNames = Object.keys(meta.relations)
+  const make = (input: MakeInput<C, Rel>): E.Either<DbError, Instance<C, H>> => {
+    const row: Record<string, unknown> = {}
+    const rels: Record<string, unknown> = {}
+    const src = input as Readonly<Record<string, unknown>>
+    for (const k of Object.keys(src)) {
+      if (relationNames.includes(k)) rels[k] = src[k]
+      else if (k in synonyms) row[synonyms[k]] = src[k]
+      else row[k] = src[k]
+    }
+    const checked = validateRow(meta, row)
+    if (E.isLeft(checked)) return checked
+    return E.right(attach({ ...withHybrids(meta, row), ...rels } as Instance<C, H>, { entity: self }))
+  }
+  const columns: Record<string, unknown> = { ...table.c }
+  for (const s of Object.keys(synonyms)) columns[s] = (table.c as Readonly<Record<string, unknown>>)[synonyms[s]]
+  for (const h of Object.keys(hybrids)) columns[h] = hybrids[h].expr
+  const self = { ...columns, $: meta, table, make } as unknown as Entity<C, Rel, H>
+  registry.set(table.name, self)
+  return self
+}
+
+/** The value type of a column of an entity's table (helper for signatures). */
+export type ValueOfColumn<C extends ColumnBuilders, K extends keyof C> = ColumnValue<C[K]>

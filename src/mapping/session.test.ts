@@ -1,0 +1,147 @@
+import * as E from 'fp-ts/Either'
+import { pipe } from 'fp-ts/function'
+import * as O from 'fp-ts/Option'
+import * as SRTE from 'fp-ts/StateReaderTaskEither'
+import * as TE from 'fp-ts/TaskEither'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { asc, concat, createTable, eq, gt, integer, orderBy, table, text, textColumn, varchar, where } from '../algebra/index.js'
+import { createEngine } from '../createEngine.js'
+import type { Engine } from '../effects/Engine.js'
+import { planFlush } from '../effects/session/planFlush.js'
+import { empty } from '../effects/session/UnitOfWork.js'
+import { belongsTo, entity, hasMany, hybrid } from './Entity.js'
+import * as S from './session.js'
+
+const authors = table('authors', {
+  id: integer().primaryKey(),
+  name: varchar(100).notNull().unique(),
+  bio: textColumn(),
+  version: integer().notNull().default(1),
+})
+const books = table('books', {
+  id: integer().primaryKey(),
+  authorId: integer()
+    .named('author_id')
+    .notNull()
+    .references(() => authors.c.id),
+  title: varchar(200).notNull(),
+})
+const Author = entity(authors, {
+  relations: { books: hasMany(() => Book) },
+  version: 'version',
+  hybrids: (c) => ({ label: hybrid(concat(c.name, '!')) }),
+  validators: [(r) => (typeof r.name === 'string' && r.name.length > 0 ? E.right(r) : E.left('name must not be empty'))],
+})
+const Book = entity(books, { relations: { author: belongsTo(() => Author) } })
+
+let engine: Engine
+beforeEach(async () => {
+  engine = pipe(
+    createEngine('sqlite::memory:'),
+    E.getOrElseW((e) => {
+      throw new Error(e._tag)
+    }),
+  )
+  for (const t of [authors, books]) expect(E.isRight(await engine.run(createTable(t))())).toBe(true)
+})
+afterEach(() => engine.dispose())
+
+const run = <A>(p: S.Session<A>) => S.runSession(engine, p)()
+
+describe('Session on SQLite', () => {
+  it('persists a graph parents first, children keyed from generated ids', async () => {
+    const ada = Author.make({ name: 'Ada', books: [E.getOrElseW(() => null)(Book.make({ title: 'Notes', authorId: 0 }))!] })
+    expect(E.isRight(ada)).toBe(true)
+    if (E.isLeft(ada)) return
+    const r = await run(
+      pipe(
+        S.add(ada.right),
+        S.chain(() => S.all(Book)),
+      ),
+    )
+    expect(r).toEqual(E.right([{ id: 1, authorId: 1, title: 'Notes' }]))
+  })
+
+  it('plans inserts before updates and deletes, batched per table', async () => {
+    const program = pipe(
+      S.create(Author, { name: 'A' }),
+      S.chain((a) => S.add(E.getOrElseW(() => null)(Book.make({ title: 't', authorId: 0, author: a }))!)),
+      S.chain(() => SRTE.get()),
+    )
+    const r = await engine.transaction((conn) =>
+      pipe(
+        program(empty)({ conn, dialect: engine.dialect, autoflush: true, listeners: [] }),
+        TE.map(([uow]) => planFlush(uow)),
+      ),
+    )()
+    expect(E.isRight(r)).toBe(true)
+    if (E.isRight(r)) expect(r.right.steps.map((s) => [s._tag, s.table.name])).toEqual([['Insert', 'authors'], ['Insert', 'books']])
+  })
+
+  it('keeps one value per primary key and returns pending changes from queries', async () => {
+    const r = await run(
+      pipe(
+        S.create(Author, { name: 'Ada' }),
+        S.chain(() => S.flush),
+        S.chain(() => S.one(Author, where(eq(Author.name, 'Ada')))),
+        S.chain((a) => S.update(a, { bio: 'pending' })),
+        S.chain(() => S.get(Author, 1)),
+      ),
+    )
+    expect(pipe(r, E.map(O.map((a) => [a.bio, a.label, a.version])))).toEqual(E.right(O.some(['pending', 'Ada!', 1])))
+  })
+
+  it('rejects invalid values with a ValidationError', async () => {
+    expect(pipe(Author.make({ name: '' }), E.mapLeft((e) => e._tag))).toEqual(E.left('ValidationError'))
+    expect(pipe(Author.make({ name: 5 as unknown as string }), E.mapLeft((e) => e._tag))).toEqual(E.left('ValidationError'))
+  })
+
+  it('bumps the version and reports a stale update as StaleData, committing nothing', async () => {
+    await run(S.create(Author, { name: 'Ada' }))
+    const r = await run(
+      pipe(
+        S.one(Author, where(eq(Author.name, 'Ada'))),
+        // someone else updates the row meanwhile
+        S.chain((a) => S.fromConnection((conn) => pipe(conn.run(text('UPDATE authors SET version = 7')), TE.map(() => a)))),
+        S.chain((a) => S.update(a, { bio: 'x' })),
+        S.chain(() => S.flush),
+      ),
+    )
+    expect(pipe(r, E.mapLeft((e) => e._tag))).toEqual(E.left('StaleData'))
+    const after = await engine.execute(text('SELECT version, bio FROM authors'))()
+    expect(after).toEqual(E.right([{ version: 1, bio: null }]))
+  })
+
+  it('a failed flush keeps the state, so the value can be fixed and flushed again', async () => {
+    await run(S.create(Author, { name: 'Taken' }))
+    const r = await run(
+      pipe(
+        S.create(Author, { name: 'Taken' }),
+        S.chain((dup) =>
+          pipe(
+            S.flush,
+            SRTE.map(() => 'flushed'),
+            S.orElse((e) => pipe(S.update(dup, { name: 'Free' }), S.chain(() => S.flush), SRTE.map(() => `recovered from ${e._tag}`))),
+          ),
+        ),
+        S.chain((msg) => pipe(S.all(Author, orderBy(asc(Author.id))), S.map((all) => [msg, all.map((a) => a.name)]))),
+      ),
+    )
+    expect(r).toEqual(E.right(['recovered from QueryError', ['Taken', 'Free']]))
+  })
+
+  it('deletes, and query-level update keeps tracked values in step', async () => {
+    const r = await run(
+      pipe(
+        S.create(Author, { name: 'A' }),
+        S.chain(() => S.create(Author, { name: 'B' })),
+        S.chain(() => S.all(Author)),
+        S.chain(() => S.updateWhere(Author, { bio: 'bulk' }, gt(Author.id, 1))),
+        S.chain(() => S.get(Author, 2)),
+        S.chain((b) => pipe(S.get(Author, 1), S.chain((a) => (O.isSome(a) ? S.delete(a.value) : S.of(undefined))), S.map(() => b))),
+        S.chain((b) => pipe(S.count(Author), S.map((n) => [n, pipe(b, O.map((x) => x.bio))]))),
+      ),
+    )
+    expect(r).toEqual(E.right([1, O.some('bulk')]))
+  })
+})
