@@ -9,7 +9,7 @@ import { createEngine } from '../createEngine.js'
 import type { Engine } from '../effects/Engine.js'
 import { planFlush } from '../effects/session/planFlush.js'
 import { empty } from '../effects/session/UnitOfWork.js'
-import { belongsTo, entity, hasMany, hybrid } from './Entity.js'
+import { belongsTo, entity, hasMany, hybrid, type AnyEntity } from './Entity.js'
 import * as S from './session.js'
 
 const authors = table('authors', {
@@ -27,12 +27,12 @@ const books = table('books', {
   title: varchar(200).notNull(),
 })
 const Author = entity(authors, {
-  relations: { books: hasMany(() => Book) },
+  relations: { books: hasMany((): AnyEntity => Book) },
   version: 'version',
   hybrids: (c) => ({ label: hybrid(concat(c.name, '!')) }),
   validators: [(r) => (typeof r.name === 'string' && r.name.length > 0 ? E.right(r) : E.left('name must not be empty'))],
 })
-const Book = entity(books, { relations: { author: belongsTo(() => Author) } })
+const Book = entity(books, { relations: { author: belongsTo((): AnyEntity => Author) } })
 
 let engine: Engine
 beforeEach(async () => {
