@@ -47,6 +47,13 @@ export interface Capabilities {
   readonly transactionalDdl: boolean
   /** Most bound parameters one statement may carry. */
   readonly maxParams: number
+  /**
+   * JSON aggregation, as the names of the functions that build a JSON array of values and
+   * aggregate rows into a JSON array (`json_build_array`/`json_agg`, `json_array`/
+   * `json_group_array`, `JSON_ARRAY`/`JSON_ARRAYAGG`); `false` where there is none.
+   * Used by the ORM's `json` loading strategy.
+   */
+  readonly jsonAggregate: false | { readonly array: string; readonly arrayAgg: string }
   /** `DELETE … USING` (PostgreSQL); SQLite has `UPDATE … FROM` but not this. */
   readonly deleteUsing: boolean
   /**

@@ -56,6 +56,7 @@ export const ansiCapabilities: Capabilities = {
   nativeEnum: false,
   transactionalDdl: false,
   maxParams: 65535,
+  jsonAggregate: false,
   deleteUsing: false,
   parenthesizedSetOperands: true,
   lockOf: true,

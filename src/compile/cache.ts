@@ -24,19 +24,20 @@ export interface CacheStats {
   readonly misses: number
 }
 
-/** A cheap hash of a token list: O(1) per token (length and three characters of strings). @internal */
+/**
+ * A cheap O(1) hash of a token list: its length plus up to 16 evenly spaced tokens (numbers,
+ * and the length and first character of strings). Collisions only cost a comparison.
+ * @internal
+ */
 export const hashTokens = (t: ReadonlyArray<string | number>): number => {
-  let h = t.length
-  for (let i = 0; i < t.length; i++) {
+  const n = t.length
+  let h = n
+  const step = n > 16 ? (n >> 4) : 1
+  for (let i = 0; i < n; i += step) {
     const x = t[i]
-    if (typeof x === 'number') h = Math.imul(h ^ (x | 0), 0x9e3779b1) + 7
-    else {
-      const n = x.length
-      h = Math.imul(h ^ n, 0x85ebca6b)
-      if (n > 0) h = Math.imul(h ^ (x.charCodeAt(0) | (x.charCodeAt(n - 1) << 8) | (x.charCodeAt(n >> 1) << 16)), 0xc2b2ae35)
-    }
+    h = (Math.imul(h, 31) + (typeof x === 'number' ? x ^ 0x5bd1e995 : x.length === 0 ? 7 : x.length * 65599 + x.charCodeAt(0))) | 0
   }
-  return h | 0
+  return h
 }
 
 const sameTokens = (a: ReadonlyArray<string | number>, b: ReadonlyArray<string | number>): boolean => {

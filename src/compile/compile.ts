@@ -163,21 +163,39 @@ export const compileUncached =
   }
 
 const DEFAULT_CAPACITY = 2_000
-const caches = new WeakMap<Dialect, ShapeCache>()
 
-const cacheOf = (d: Dialect): ShapeCache => {
-  let cache = caches.get(d)
-  if (cache === undefined) {
-    cache = new ShapeCache(DEFAULT_CAPACITY)
-    caches.set(d, cache)
-  }
-  return cache
+/** A dialect's caches: by shape, and by node identity (results frozen, entries die with their nodes). */
+interface Caches {
+  readonly shapes: ShapeCache
+  byNode: WeakMap<StatementNode, E.Either<CompileError, Compiled>>
 }
 
-const compileCached = (d: Dialect, cache: ShapeCache, statement: Compilable): E.Either<CompileError, Compiled> => {
+const allCaches = new WeakMap<Dialect, Caches>()
+
+const cachesOf = (d: Dialect): Caches => {
+  let c = allCaches.get(d)
+  if (c === undefined) {
+    c = { shapes: new ShapeCache(DEFAULT_CAPACITY), byNode: new WeakMap() }
+    allCaches.set(d, c)
+  }
+  return c
+}
+
+const compileCached = (d: Dialect, caches: Caches, statement: Compilable): E.Either<CompileError, Compiled> => {
   const n = nodeOf(statement)
   if (isDdl(n)) return compileDdlSingle(d, n)
-  const w: Walk = { t: [], values: [], types: [] }
+  // Nodes are immutable: the same node object always compiles to the same result.
+  const same = caches.byNode.get(n)
+  if (same !== undefined) {
+    caches.shapes.hits++
+    return same
+  }
+  const r = compileCachedWith(d, caches.shapes, n, { t: [], values: [], types: [] })
+  if (E.isRight(r)) caches.byNode.set(n, r)
+  return r
+}
+
+const compileCachedWith = (d: Dialect, cache: ShapeCache, n: Dml, w: Walk): E.Either<CompileError, Compiled> => {
   walkStatement(w, n)
   const hash = hashTokens(w.t)
   const hit = cache.get(hash, w.t)
@@ -193,7 +211,7 @@ const compileCached = (d: Dialect, cache: ShapeCache, statement: Compilable): E.
     }
     const items = resultItems(n)
     const columns = sameColumns(hit.columns, items) ? hit.columns : resultColumns(items)
-    return E.right({ sql: hit.sql, params, kind: hit.kind, columns })
+    return E.right(Object.freeze({ sql: hit.sql, params: Object.freeze(params), kind: hit.kind, columns }))
   }
   const { c, sql } = run(d, n)
   const err = c.error ?? tooMany(d, c.params.length)
@@ -203,8 +221,8 @@ const compileCached = (d: Dialect, cache: ShapeCache, statement: Compilable): E.
   // Cache only when every placeholder maps back to the value the walk found in its slot.
   let consistent = c.slot === w.values.length
   for (let i = 0; consistent && i < c.slots.length; i++) if (!Object.is(w.values[c.slots[i]], c.raws[i])) consistent = false
-  if (consistent) cache.set(hash, { tokens: w.t, sql, kind, columns, slots: c.slots })
-  return E.right({ sql, params: c.params, kind, columns })
+  if (consistent) cache.set(hash, { tokens: w.t, sql, kind, columns: Object.freeze(columns), slots: c.slots })
+  return E.right(Object.freeze({ sql, params: Object.freeze(c.params), kind, columns }))
 }
 
 /**
@@ -219,15 +237,19 @@ const compileCached = (d: Dialect, cache: ShapeCache, statement: Compilable): E.
  * @category compile
  */
 export const compile = (dialect: Dialect): ((statement: Compilable) => E.Either<CompileError, Compiled>) => {
-  const cache = cacheOf(dialect)
-  return (statement) => compileCached(dialect, cache, statement)
+  const caches = cachesOf(dialect)
+  return (statement) => compileCached(dialect, caches, statement)
 }
 
-/** Size and hit counters of a dialect's shape cache. @category compile */
-export const cacheStats = (dialect: Dialect): CacheStats => cacheOf(dialect).stats()
+/** Size and hit counters of a dialect's shape cache (hits include same-node hits). @category compile */
+export const cacheStats = (dialect: Dialect): CacheStats => cachesOf(dialect).shapes.stats()
 
-/** Empties a dialect's shape cache (tests, benchmarks). @category compile */
-export const clearCache = (dialect: Dialect): void => cacheOf(dialect).clear()
+/** Empties a dialect's caches (tests, benchmarks). @category compile */
+export const clearCache = (dialect: Dialect): void => {
+  const c = cachesOf(dialect)
+  c.shapes.clear()
+  c.byNode = new WeakMap()
+}
 
 /**
  * The shape of a statement as a token list: equal (element-wise) for statements that differ
