@@ -25,6 +25,12 @@ export type TypeOf<E> = E extends Expr<infer A> ? A : never
 /** An expression or a plain value of the same type (bound as a parameter). */
 export type ExprOrValue<A> = Expr<A> | A
 
+/**
+ * The other operand of a comparison with an `Expr<A>`: a value or expression of the same
+ * type, nullable or not (SQL compares a nullable column with a non-null one freely).
+ */
+export type Operand<A> = unknown extends A ? unknown : Expr<NonNullable<A> | null> | NonNullable<A> | null
+
 /** Wraps a node in a typed handle. @internal */
 export const expr = <A>(node: ExprNode, type?: SqlType): Expr<A> => (type === undefined ? { node } : { node, type })
 

@@ -8,7 +8,7 @@
  * @category expressions
  */
 import type { BinaryOp, ExprNode, QueryNode } from './ast.js'
-import { expr, isExpr, toNode, type Expr, type ExprOrValue } from './Expr.js'
+import { expr, isExpr, toNode, type Expr, type ExprOrValue, type Operand } from './Expr.js'
 import type { SqlType, ValueOf } from './SqlType.js'
 import type { Column } from './Table.js'
 
@@ -20,7 +20,7 @@ const predicate = (node: ExprNode): Expr<boolean> => expr<boolean>(node, BOOL)
 
 const compare =
   (op: BinaryOp) =>
-  <A>(left: Expr<A>, right: ExprOrValue<NoInfer<A>>): Expr<boolean> =>
+  <A>(left: Expr<A>, right: Operand<NoInfer<A>>): Expr<boolean> =>
     predicate({ _tag: 'Binary', op, left: left.node, right: toNode(right, left.type) })
 
 /**
@@ -30,19 +30,19 @@ const compare =
  * eq(users.c.id, 5) // sqlite: "users"."id" = ?   postgres: "users"."id" = $1
  * @category operators
  */
-export const eq = <A>(left: Expr<A>, right: ExprOrValue<NoInfer<A>>): Expr<boolean> =>
+export const eq = <A>(left: Expr<A>, right: Operand<NoInfer<A>>): Expr<boolean> =>
   right === null ? isNull(left) : compare('=')(left, right)
 /** `left <> right`; comparing with `null` gives `IS NOT NULL`. @category operators */
-export const ne = <A>(left: Expr<A>, right: ExprOrValue<NoInfer<A>>): Expr<boolean> =>
+export const ne = <A>(left: Expr<A>, right: Operand<NoInfer<A>>): Expr<boolean> =>
   right === null ? isNotNull(left) : compare('<>')(left, right)
 /** `left < right`. @category operators */
-export const lt: <A>(left: Expr<A>, right: ExprOrValue<NoInfer<A>>) => Expr<boolean> = compare('<')
+export const lt: <A>(left: Expr<A>, right: Operand<NoInfer<A>>) => Expr<boolean> = compare('<')
 /** `left <= right`. @category operators */
-export const lte: <A>(left: Expr<A>, right: ExprOrValue<NoInfer<A>>) => Expr<boolean> = compare('<=')
+export const lte: <A>(left: Expr<A>, right: Operand<NoInfer<A>>) => Expr<boolean> = compare('<=')
 /** `left > right`. @category operators */
-export const gt: <A>(left: Expr<A>, right: ExprOrValue<NoInfer<A>>) => Expr<boolean> = compare('>')
+export const gt: <A>(left: Expr<A>, right: Operand<NoInfer<A>>) => Expr<boolean> = compare('>')
 /** `left >= right`. @category operators */
-export const gte: <A>(left: Expr<A>, right: ExprOrValue<NoInfer<A>>) => Expr<boolean> = compare('>=')
+export const gte: <A>(left: Expr<A>, right: Operand<NoInfer<A>>) => Expr<boolean> = compare('>=')
 
 /** `p AND q AND …`; `and()` is true. Nested ANDs are flattened. @category operators */
 export const and = (...operands: ReadonlyArray<Predicate>): Expr<boolean> =>
@@ -76,10 +76,10 @@ export const isTrue = (e: Expr<boolean | null>): Expr<boolean> =>
 export const isFalse = (e: Expr<boolean | null>): Expr<boolean> =>
   predicate({ _tag: 'IsBoolean', operand: e.node, value: false, negated: false })
 /** `left IS DISTINCT FROM right` (null-safe inequality). @category operators */
-export const isDistinctFrom = <A>(left: Expr<A>, right: ExprOrValue<NoInfer<A> | null>): Expr<boolean> =>
+export const isDistinctFrom = <A>(left: Expr<A>, right: Operand<NoInfer<A>>): Expr<boolean> =>
   predicate({ _tag: 'IsDistinct', left: left.node, right: toNode(right, left.type), negated: false })
 /** `left IS NOT DISTINCT FROM right` (null-safe equality). @category operators */
-export const isNotDistinctFrom = <A>(left: Expr<A>, right: ExprOrValue<NoInfer<A> | null>): Expr<boolean> =>
+export const isNotDistinctFrom = <A>(left: Expr<A>, right: Operand<NoInfer<A>>): Expr<boolean> =>
   predicate({ _tag: 'IsDistinct', left: left.node, right: toNode(right, left.type), negated: true })
 
 /** A query handle, as accepted by IN / EXISTS / scalar subqueries. */
@@ -90,7 +90,7 @@ export interface QueryLike<R = unknown> {
 
 const membership =
   (negated: boolean) =>
-  <A>(e: Expr<A>, values: ReadonlyArray<ExprOrValue<NoInfer<A>>> | QueryLike<Record<string, NoInfer<A>>>): Expr<boolean> =>
+  <A>(e: Expr<A>, values: ReadonlyArray<Operand<NoInfer<A>>> | QueryLike<Record<string, NonNullable<NoInfer<A>> | null>>): Expr<boolean> =>
     Array.isArray(values)
       ? predicate({ _tag: 'InList', operand: e.node, values: values.map((v) => toNode(v, e.type)), negated })
       : predicate({ _tag: 'InQuery', operand: e.node, query: (values as QueryLike).node, negated })
@@ -102,17 +102,17 @@ const membership =
  * isIn(users.c.id, [1, 2, 3]) // "users"."id" IN (?, ?, ?)
  * @category operators
  */
-export const isIn: <A>(e: Expr<A>, values: ReadonlyArray<ExprOrValue<NoInfer<A>>> | QueryLike<Record<string, NoInfer<A>>>) => Expr<boolean> =
+export const isIn: <A>(e: Expr<A>, values: ReadonlyArray<Operand<NoInfer<A>>> | QueryLike<Record<string, NonNullable<NoInfer<A>> | null>>) => Expr<boolean> =
   membership(false)
 /** `e NOT IN (…)`; an empty list is true. @category operators */
-export const isNotIn: <A>(e: Expr<A>, values: ReadonlyArray<ExprOrValue<NoInfer<A>>> | QueryLike<Record<string, NoInfer<A>>>) => Expr<boolean> =
+export const isNotIn: <A>(e: Expr<A>, values: ReadonlyArray<Operand<NoInfer<A>>> | QueryLike<Record<string, NonNullable<NoInfer<A>> | null>>) => Expr<boolean> =
   membership(true)
 
 /** `e BETWEEN low AND high`. @category operators */
-export const between = <A>(e: Expr<A>, low: ExprOrValue<NoInfer<A>>, high: ExprOrValue<NoInfer<A>>): Expr<boolean> =>
+export const between = <A>(e: Expr<A>, low: Operand<NoInfer<A>>, high: Operand<NoInfer<A>>): Expr<boolean> =>
   predicate({ _tag: 'Between', operand: e.node, low: toNode(low, e.type), high: toNode(high, e.type), negated: false })
 /** `e NOT BETWEEN low AND high`. @category operators */
-export const notBetween = <A>(e: Expr<A>, low: ExprOrValue<NoInfer<A>>, high: ExprOrValue<NoInfer<A>>): Expr<boolean> =>
+export const notBetween = <A>(e: Expr<A>, low: Operand<NoInfer<A>>, high: Operand<NoInfer<A>>): Expr<boolean> =>
   predicate({ _tag: 'Between', operand: e.node, low: toNode(low, e.type), high: toNode(high, e.type), negated: true })
 
 /** Options of LIKE. */
@@ -169,7 +169,7 @@ type Num = number | bigint | string | null
 
 const arith =
   (op: BinaryOp) =>
-  <A extends Num>(left: Expr<A>, right: ExprOrValue<NoInfer<A>>): Expr<A> =>
+  <A extends Num>(left: Expr<A>, right: Operand<NoInfer<A>> | (NonNullable<A> extends string ? number : never)): Expr<A> =>
     expr<A>({ _tag: 'Binary', op, left: left.node, right: toNode(right, left.type) }, left.type)
 
 /** `left + right`. @category operators */
@@ -186,7 +186,7 @@ export const mod = arith('%')
 export const neg = <A extends Num>(e: Expr<A>): Expr<A> => expr<A>({ _tag: 'Negate', operand: e.node }, e.type)
 
 /** String concatenation (`||`, or `CONCAT()` on MySQL). @category operators */
-export const concat = (...parts: ReadonlyArray<ExprOrValue<string | null>>): Expr<string> =>
+export const concat = (...parts: ReadonlyArray<ExprOrValue<string | number | null>>): Expr<string> =>
   expr<string>({ _tag: 'Concat', operands: parts.map((p) => toNode(p, { _tag: 'Text' })) }, { _tag: 'Text' })
 
 const typeOfAll = (values: ReadonlyArray<unknown>): SqlType | undefined => {
@@ -244,7 +244,7 @@ export const cast = <T extends SqlType>(e: Expr<unknown>, type: T): Expr<ValueOf
  * @category operators
  */
 export function coalesce<A>(first: Expr<A | null>, fallback: NoInfer<A>): Expr<A>
-export function coalesce<A>(first: Expr<A | null>, ...rest: ReadonlyArray<ExprOrValue<NoInfer<A> | null>>): Expr<A | null>
+export function coalesce<A>(first: Expr<A | null>, ...rest: ReadonlyArray<Operand<NoInfer<A>>>): Expr<A | null>
 export function coalesce<A>(first: Expr<A | null>, ...rest: ReadonlyArray<unknown>): Expr<A | null> {
   return expr<A | null>({ _tag: 'Func', name: 'COALESCE', args: [first.node, ...rest.map((r) => toNode(r, first.type))], distinct: false }, first.type)
 }
