@@ -92,13 +92,13 @@ describe('INSERT', () => {
     expectSql(insertInto(users, { name: 'A', email: 'a@x' }, { onConflict: { target: [users.c.email], set: { name: excluded(users.c.name), visits: add(users.c.visits, 1) } } }), {
       sqlite: { sql: 'INSERT INTO "users" ("name", "email") VALUES (?, ?) ON CONFLICT ("email") DO UPDATE SET "name" = excluded."name", "visits" = "users"."visits" + ?', params: ['A', 'a@x', 1] },
       postgres: { sql: 'INSERT INTO "users" ("name", "email") VALUES ($1, $2) ON CONFLICT ("email") DO UPDATE SET "name" = excluded."name", "visits" = "users"."visits" + $3', params: ['A', 'a@x', 1] },
-      mysql: { sql: 'INSERT INTO `users` (`name`, `email`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `name` = VALUES(`name`), `visits` = `users`.`visits` + ?', params: ['A', 'a@x', 1] },
+      mysql: { sql: 'INSERT INTO `users` (`name`, `email`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `users`.`name` = VALUES(`name`), `users`.`visits` = `users`.`visits` + ?', params: ['A', 'a@x', 1] },
     }))
   it('upsert: DO NOTHING (no-op assignment on MySQL)', () =>
     expectSql(insertInto(users, { name: 'A', email: 'a@x' }, { onConflict: { target: [users.c.email], doNothing: true } }), {
       sqlite: 'INSERT INTO "users" ("name", "email") VALUES (?, ?) ON CONFLICT ("email") DO NOTHING',
       postgres: 'INSERT INTO "users" ("name", "email") VALUES ($1, $2) ON CONFLICT ("email") DO NOTHING',
-      mysql: 'INSERT INTO `users` (`name`, `email`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `email` = `email`',
+      mysql: 'INSERT INTO `users` (`name`, `email`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `users`.`email` = `users`.`email`',
     }))
   it('upsert: WHERE, missing target, from a query', () => {
     expectSql(insertInto(users, { name: 'A', email: 'a@x' }, { onConflict: { target: [users.c.email], set: { name: 'B' }, where: gt(users.c.visits, 0) } }), {
@@ -109,13 +109,13 @@ describe('INSERT', () => {
     expectSql(insertInto(users, { name: 'A' }, { onConflict: { set: { name: 'B' } } } as never), {
       sqlite: { _tag: 'InvalidStatement', message: 'ON CONFLICT DO UPDATE needs a conflict target' },
       postgres: { _tag: 'InvalidStatement', message: 'ON CONFLICT DO UPDATE needs a conflict target' },
-      mysql: 'INSERT INTO `users` (`name`) VALUES (?) ON DUPLICATE KEY UPDATE `name` = ?',
+      mysql: 'INSERT INTO `users` (`name`) VALUES (?) ON DUPLICATE KEY UPDATE `users`.`name` = ?',
     })
     const fromQ: InsertNode = { ...insertFromQuery(posts, [posts.c.userId, posts.c.title], pipe(select({ a: users.c.id, b: users.c.name }), from(users))).node, onConflict: { _tag: 'DoNothing', target: [] } }
     expectSql(fromQ, {
       sqlite: 'INSERT INTO "posts" ("user_id", "title") SELECT * FROM (SELECT "users"."id" AS "a", "users"."name" AS "b" FROM "users") AS "_src" WHERE 1 = 1 ON CONFLICT DO NOTHING',
       postgres: 'INSERT INTO "posts" ("user_id", "title") SELECT * FROM (SELECT "users"."id" AS "a", "users"."name" AS "b" FROM "users") AS "_src" WHERE 1 = 1 ON CONFLICT DO NOTHING',
-      mysql: 'INSERT INTO `posts` (`user_id`, `title`) SELECT `users`.`id` AS `a`, `users`.`name` AS `b` FROM `users` ON DUPLICATE KEY UPDATE `user_id` = `user_id`',
+      mysql: 'INSERT INTO `posts` (`user_id`, `title`) SELECT * FROM (SELECT `users`.`id` AS `a`, `users`.`name` AS `b` FROM `users`) AS `_src` WHERE 1 = 1 ON DUPLICATE KEY UPDATE `posts`.`user_id` = `posts`.`user_id`',
     })
   })
   it('malformed inserts are invalid', () => {

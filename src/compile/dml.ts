@@ -30,7 +30,7 @@ const assignments = (c: Ctx, set: ReadonlyArray<Assignment>, qualifier: string |
   return out
 }
 
-const upsert = (c: Ctx, oc: OnConflict, columns: ReadonlyArray<string>): string => {
+const upsert = (c: Ctx, oc: OnConflict, columns: ReadonlyArray<string>, table: TableRefNode): string => {
   if (c.caps.onConflict) {
     const tgt = oc.target.length === 0 ? '' : ' (' + oc.target.map(c.q).join(', ') + ')'
     switch (oc._tag) {
@@ -48,16 +48,18 @@ const upsert = (c: Ctx, oc: OnConflict, columns: ReadonlyArray<string>): string 
     }
   }
   if (c.caps.onDuplicateKey) {
+    // Qualified: with INSERT … SELECT from the same table, bare names are ambiguous.
+    const qual = c.q(table.alias ?? table.name)
     switch (oc._tag) {
       case 'DoNothing': {
         const col = oc.target[0] ?? columns[0]
         if (col === undefined) return fail(c, invalid('an upsert that does nothing needs a column to assign to itself'))
-        return ' ON DUPLICATE KEY UPDATE ' + c.q(col) + ' = ' + c.q(col)
+        return ' ON DUPLICATE KEY UPDATE ' + qual + '.' + c.q(col) + ' = ' + qual + '.' + c.q(col)
       }
       case 'DoUpdate':
         if (oc.set.length === 0) return fail(c, invalid('ON DUPLICATE KEY UPDATE needs at least one assignment'))
         if (oc.where !== undefined) return fail(c, unsupported('upsert with a WHERE condition', c.d.name))
-        return ' ON DUPLICATE KEY UPDATE ' + assignments(c, oc.set, undefined)
+        return ' ON DUPLICATE KEY UPDATE ' + assignments(c, oc.set, qual)
       default:
         return absurd(oc)
     }
@@ -87,8 +89,10 @@ export const insert = (c: Ctx, n: InsertNode): string => {
     }
     case 'FromQuery': {
       const q = compileQuery(c, src.query)
-      // SQLite cannot parse `INSERT … SELECT … ON CONFLICT` unless the SELECT has a WHERE.
-      out += cols + ' ' + (n.onConflict !== undefined && c.caps.onConflict ? 'SELECT * FROM (' + q + ') AS ' + c.q('_src') + ' WHERE 1 = 1' : q)
+      // With an upsert the query becomes a derived table: SQLite cannot parse `INSERT … SELECT …
+      // ON CONFLICT` unless the SELECT has a WHERE, and MySQL finds the upsert's columns
+      // ambiguous when the SELECT reads the target table.
+      out += cols + ' ' + (n.onConflict !== undefined ? 'SELECT * FROM (' + q + ') AS ' + c.q('_src') + ' WHERE 1 = 1' : q)
       break
     }
     case 'DefaultValues':
@@ -98,7 +102,7 @@ export const insert = (c: Ctx, n: InsertNode): string => {
     default:
       return absurd(src)
   }
-  if (n.onConflict !== undefined) out += upsert(c, n.onConflict, n.columns)
+  if (n.onConflict !== undefined) out += upsert(c, n.onConflict, n.columns, n.table)
   return out + returning(c, n.returning)
 }
 
