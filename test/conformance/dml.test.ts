@@ -46,6 +46,12 @@ const archive = table('archive', {
   qty: integer().notNull(),
 })
 
+const defaults = table('defaults', {
+  id: integer().primaryKey(),
+  x: integer().notNull().default(3),
+  s: varchar(5).default('d'),
+})
+
 const all = pipe(select({ id: items.c.id, name: items.c.name, qty: items.c.qty, price: items.c.price, note: items.c.note }), from(items), orderBy(items.c.id))
 
 // no explicit ids: PostgreSQL's identity sequence would not move past them. Ids generated in
@@ -133,6 +139,29 @@ conformance(
         ])
       }))
 
+    it('an UPDATE that changes nothing still counts the rows it matched (MySQL: found rows)', () =>
+      rolledBack(h, async (t) => {
+        expect(await run(t, pipe(update(items, { qty: items.c.qty }), where(lt(items.c.qty, 10))))).toBe(2)
+        expect(await run(t, pipe(update(items, { qty: 1 }), where(eq(items.c.id, -1))))).toBe(0)
+      }))
+
+    it('inserts a row of defaults only (DEFAULT VALUES, MySQL: () VALUES ())', () =>
+      rolledBack(h, async (t) => {
+        const ins = insertInto(defaults)
+        await expectSql(t, ins, {
+          sqlite: 'INSERT INTO "defaults" DEFAULT VALUES',
+          postgres: 'INSERT INTO "defaults" DEFAULT VALUES',
+          mysql: 'INSERT INTO `defaults` () VALUES ()',
+        })
+        expect(await run(t, ins)).toBe(1)
+        expect(await run(t, ins)).toBe(1)
+        // several rows of defaults in one statement: see known-failures.test.ts
+        expect((await rows(t, pipe(select({ x: defaults.c.x, s: defaults.c.s }), from(defaults))))).toStrictEqual([
+          { x: 3, s: 'd' },
+          { x: 3, s: 'd' },
+        ])
+      }))
+
     it('deletes with WHERE', () =>
       rolledBack(h, async (t) => {
         const del = pipe(deleteFrom(items), where(eq(items.c.qty, 0)))
@@ -194,7 +223,7 @@ conformance(
         await expectSql(t, ins, {
           sqlite: 'INSERT INTO "items" ("name", "qty") VALUES (?, ?), (?, ?) ON CONFLICT ("name") DO NOTHING',
           postgres: 'INSERT INTO "items" ("name", "qty") VALUES ($1, $2), ($3, $4) ON CONFLICT ("name") DO NOTHING',
-          mysql: 'INSERT INTO `items` (`name`, `qty`) VALUES (?, ?), (?, ?) ON DUPLICATE KEY UPDATE `name` = `name`',
+          mysql: 'INSERT INTO `items` (`name`, `qty`) VALUES (?, ?), (?, ?) ON DUPLICATE KEY UPDATE `items`.`name` = `items`.`name`',
         })
         await run(t, ins)
         expect((await rows(t, all)).map((r) => [r.name, r.qty])).toStrictEqual([
@@ -213,7 +242,7 @@ conformance(
         await expectSql(t, ins, {
           sqlite: 'INSERT INTO "items" ("name", "qty", "note") VALUES (?, ?, ?), (?, ?, NULL) ON CONFLICT ("name") DO UPDATE SET "qty" = "items"."qty" + excluded."qty", "note" = excluded."note"',
           postgres: 'INSERT INTO "items" ("name", "qty", "note") VALUES ($1, $2, $3), ($4, $5, DEFAULT) ON CONFLICT ("name") DO UPDATE SET "qty" = "items"."qty" + excluded."qty", "note" = excluded."note"',
-          mysql: 'INSERT INTO `items` (`name`, `qty`, `note`) VALUES (?, ?, ?), (?, ?, DEFAULT) ON DUPLICATE KEY UPDATE `qty` = `items`.`qty` + VALUES(`qty`), `note` = VALUES(`note`)',
+          mysql: 'INSERT INTO `items` (`name`, `qty`, `note`) VALUES (?, ?, ?), (?, ?, DEFAULT) ON DUPLICATE KEY UPDATE `items`.`qty` = `items`.`qty` + VALUES(`qty`), `items`.`note` = VALUES(`note`)',
         })
         await run(t, ins)
         expect((await rows(t, all)).map((r) => [r.name, r.qty, r.note])).toStrictEqual([
@@ -241,5 +270,5 @@ conformance(
         expect(r._tag === 'Left' && r.left._tag === 'QueryError' && r.left.kind).toBe('UniqueViolation')
       }))
   },
-  { tables: [items, prices, archive], seed },
+  { tables: [items, prices, archive, defaults], seed },
 )
