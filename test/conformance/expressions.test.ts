@@ -14,6 +14,10 @@ import {
   cast,
   coalesce,
   concat,
+  count,
+  filterWhere,
+  isFalse,
+  isTrue,
   contains,
   div,
   endsWith,
@@ -50,7 +54,7 @@ import {
   types,
   where,
 } from '../../src/algebra/index.js'
-import { emp, fixtureTables, seed, words } from './fixture.js'
+import { emp, events, fixtureTables, seed, words } from './fixture.js'
 import { conformance, expectRows, rows } from './support.js'
 
 const ids = async (h: Parameters<typeof rows>[0], p: Parameters<typeof where>[0], t: 'emp' | 'words' = 'emp'): Promise<ReadonlyArray<number>> => {
@@ -237,6 +241,31 @@ conformance(
     it('an invalid function name is an InvalidStatement, never SQL', async () => {
       const r = await h.engine.execute(pipe(select({ x: fn('ABS(1); DROP TABLE emp; --', []) }), from(emp)))()
       expect(r._tag === 'Left' && r.left._tag).toBe('InvalidStatement')
+    })
+
+    it('IS TRUE / IS FALSE / = on a boolean column (NULL is neither)', async () => {
+      const ev = async (p: Parameters<typeof where>[0]) => (await rows(h, pipe(select({ id: events.c.id }), from(events), where(p), orderBy(events.c.id)))).map((r) => r.id)
+      expect(await ev(isTrue(events.c.ok))).toStrictEqual([1])
+      expect(await ev(isFalse(events.c.ok))).toStrictEqual([2])
+      expect(await ev(eq(events.c.ok, true))).toStrictEqual([1])
+      expect(await ev(not(isTrue(events.c.ok)))).toStrictEqual([2, 3])
+    })
+
+    it('timestamps compare with Date parameters to the millisecond', async () => {
+      const ev = async (p: Parameters<typeof where>[0]) => (await rows(h, pipe(select({ id: events.c.id }), from(events), where(p), orderBy(events.c.id)))).map((r) => r.id)
+      expect(await ev(lt(events.c.at, new Date('2024-03-10T10:00:00.000Z')))).toStrictEqual([1])
+      expect(await ev(gte(events.c.at, new Date('2024-03-10T10:00:00.000Z')))).toStrictEqual([2, 3])
+      expect(await ev(eq(events.c.at, new Date('2024-03-10T10:00:00.001Z')))).toStrictEqual([3])
+      expect(await ev(between(events.c.at, new Date('2024-03-10T09:59:59.999Z'), new Date('2024-03-10T10:00:00.000Z')))).toStrictEqual([1, 2])
+      expect(await rows(h, pipe(select({ at: events.c.at }), from(events), where(eq(events.c.id, 1))))).toStrictEqual([{ at: new Date('2024-03-10T09:59:59.999Z') }])
+    })
+
+    it('aggregate FILTER (WHERE …) (emulated with CASE on MySQL)', async () => {
+      const q = pipe(select({ rich: filterWhere(count(), gte(emp.c.salary, 200)), bonus: filterWhere(count(emp.c.bonus), gt(emp.c.id, 1)) }), from(emp))
+      await expectRows(h, q, [{ rich: 3, bonus: 2 }], {
+        postgres: 'SELECT COUNT(*) FILTER (WHERE "emp"."salary" >= $1) AS "rich", COUNT("emp"."bonus") FILTER (WHERE "emp"."id" > $2) AS "bonus" FROM "emp"',
+        mysql: 'SELECT COUNT(CASE WHEN `emp`.`salary` >= ? THEN 1 END) AS `rich`, COUNT(CASE WHEN `emp`.`id` > ? THEN `emp`.`bonus` END) AS `bonus` FROM `emp`',
+      })
     })
 
     it('IS [NOT] DISTINCT FROM (null-safe; emulated on SQLite and MySQL)', async () => {

@@ -4,7 +4,7 @@
  *
  * @category testing
  */
-import { date, integer, textColumn, varchar } from '../../src/algebra/Column.js'
+import { boolean, date, integer, textColumn, timestamp, varchar } from '../../src/algebra/Column.js'
 import { insertInto } from '../../src/algebra/dml.js'
 import { table } from '../../src/algebra/Table.js'
 import { run, type Harness } from './support.js'
@@ -27,6 +27,12 @@ export const emp = table(
   },
   (c) => ({ indexes: [{ name: 'ix_emp_dept_salary', columns: [c.deptId, c.salary] }] }),
 )
+
+export const events = table('events', {
+  id: integer().primaryKey(),
+  at: timestamp().notNull(),
+  ok: boolean(),
+})
 
 export const words = table('words', {
   id: integer().primaryKey(),
@@ -64,11 +70,19 @@ export const wordRows = [
   { id: 11, w: '!%_' },
 ] as const
 
-export const fixtureTables = [dept, emp, words]
+/** Events: instants around a DST change (America/Los_Angeles, 2024-03-10), one NULL flag. */
+export const eventRows = [
+  { id: 1, at: new Date('2024-03-10T09:59:59.999Z'), ok: true },
+  { id: 2, at: new Date('2024-03-10T10:00:00.000Z'), ok: false },
+  { id: 3, at: new Date('2024-03-10T10:00:00.001Z'), ok: null },
+]
+
+export const fixtureTables = [dept, emp, words, events]
 
 /** Inserts the fixture rows. */
 export const seed = async (h: Harness): Promise<void> => {
   await run(h, insertInto(dept, deptRows))
   await run(h, insertInto(emp, empRows))
   await run(h, insertInto(words, wordRows))
+  await run(h, insertInto(events, eventRows))
 }

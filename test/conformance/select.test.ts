@@ -252,6 +252,12 @@ conformance(
         return a._tag === 'Left' ? a : b._tag === 'Left' ? b : { _tag: 'Right', right: [a.right, b.right] as const }
       })()
       expect(r).toStrictEqual({ _tag: 'Right', right: [[{ id: 1 }], [{ id: 1 }]] })
+      // OF: PostgreSQL only here (MariaDB has no FOR UPDATE OF)
+      await expectSql(h, pipe(q, forUpdate({ of: [emp], nowait: true })), {
+        sqlite: unsupported('FOR UPDATE'),
+        postgres: 'SELECT "emp"."id" AS "id" FROM "emp" WHERE "emp"."id" = $1 FOR UPDATE OF "emp" NOWAIT',
+        mysql: unsupported('FOR UPDATE OF'),
+      })
       // NOWAIT / SKIP LOCKED compile too
       await expectSql(h, pipe(q, forUpdate({ skipLocked: true })), {
         postgres: 'SELECT "emp"."id" AS "id" FROM "emp" WHERE "emp"."id" = $1 FOR UPDATE SKIP LOCKED',
