@@ -7,7 +7,7 @@
  * @category migrations
  */
 import * as E from 'fp-ts/Either'
-import type { ForeignKeyDef, TableDef, UniqueDef } from '../algebra/ast.js'
+import type { ColumnDef, ForeignKeyDef, TableDef, UniqueDef } from '../algebra/ast.js'
 import { sortTables } from '../compile/ddl.js'
 import { sameForeignKey, typeKey } from './compare.js'
 import type { Operation } from './Operation.js'
@@ -44,8 +44,9 @@ interface Pair {
   readonly down: ReadonlyArray<Operation>
 }
 
-const tableChanges = (want: TableDef, got: TableDef, notes: string[]): Pair => {
+const tableChanges = (want: TableDef, got: TableDef, declared: TableDef, notes: string[]): Pair => {
   const t = want.name
+  const decl = (c: ColumnDef): ColumnDef => declared.columns.find((d) => d.name === c.name) ?? c
   const up: Operation[] = []
   const down: Operation[] = []
   const gotCols = new Map(got.columns.map((c) => [c.name, c]))
@@ -79,7 +80,7 @@ const tableChanges = (want: TableDef, got: TableDef, notes: string[]): Pair => {
   // columns
   for (const c of want.columns)
     if (!gotCols.has(c.name)) {
-      up.push({ _tag: 'AddColumn', table: t, column: c })
+      up.push({ _tag: 'AddColumn', table: t, column: decl(c) })
       down.unshift({ _tag: 'DropColumn', table: t, column: c.name })
     }
   for (const c of want.columns) {
@@ -88,7 +89,7 @@ const tableChanges = (want: TableDef, got: TableDef, notes: string[]): Pair => {
     const typeChanged = typeKey(c.type) !== typeKey(g.type)
     const nullChanged = c.nullable !== g.nullable
     if (typeChanged || nullChanged) {
-      up.push({ _tag: 'AlterColumn', table: t, column: c.name, ...(typeChanged ? { type: c.type } : {}), ...(nullChanged ? { nullable: c.nullable } : {}) })
+      up.push({ _tag: 'AlterColumn', table: t, column: c.name, ...(typeChanged ? { type: decl(c).type } : {}), ...(nullChanged ? { nullable: c.nullable } : {}) })
       down.unshift({ _tag: 'AlterColumn', table: t, column: c.name, ...(typeChanged ? { type: g.type } : {}), ...(nullChanged ? { nullable: g.nullable } : {}) })
     }
   }
@@ -128,24 +129,27 @@ const tableChanges = (want: TableDef, got: TableDef, notes: string[]): Pair => {
 
 /**
  * The operations that take `got` (the reflected database) to `want` (the metadata, already
- * normalised by the database's reflector), and their inverse.
+ * normalised by the database's reflector), and their inverse. Operations carry the tables and
+ * columns as `declared` (the metadata before normalisation) where one is given.
  *
  * @example
  * diffSchemas([users, posts].map(r.normalize), reflected)
  * // { ops: [CreateTable posts, AddColumn users.email], downgrade: [DropColumn users.email, DropTable posts], notes: [...] }
  * @category migrations
  */
-export const diffSchemas = (want: ReadonlyArray<TableDef>, got: ReadonlyArray<TableDef>): SchemaDiff => {
+export const diffSchemas = (want: ReadonlyArray<TableDef>, got: ReadonlyArray<TableDef>, declared: ReadonlyArray<TableDef> = want): SchemaDiff => {
   const notes: string[] = []
+  const declaredBy = new Map(declared.map((t) => [t.name, t]))
+  const asDeclared = (t: TableDef): TableDef => declaredBy.get(t.name) ?? t
   const gotBy = new Map(got.map((t) => [t.name, t]))
   const wantBy = new Map(want.map((t) => [t.name, t]))
   const created = ordered(want.filter((t) => !gotBy.has(t.name)))
   const dropped = ordered(got.filter((t) => !wantBy.has(t.name)))
-  const up: Operation[] = created.map((table) => ({ _tag: 'CreateTable', table }))
+  const up: Operation[] = created.map((table) => ({ _tag: 'CreateTable', table: asDeclared(table) }))
   const down: Operation[] = [...created].reverse().map((t) => ({ _tag: 'DropTable', name: t.name }))
   const changes = want.flatMap((w) => {
     const g = gotBy.get(w.name)
-    return g === undefined ? [] : [tableChanges(w, g, notes)]
+    return g === undefined ? [] : [tableChanges(w, g, asDeclared(w), notes)]
   })
   for (const c of changes) up.push(...c.up)
   for (const c of changes) down.unshift(...c.down)
