@@ -55,7 +55,8 @@ import {
   where,
 } from '../../src/algebra/index.js'
 import { emp, events, fixtureTables, seed, words } from './fixture.js'
-import { conformance, expectRows, rows } from './support.js'
+import { insertInto } from '../../src/algebra/index.js'
+import { conformance, expectRows, rolledBack, rows, run } from './support.js'
 
 const ids = async (h: Parameters<typeof rows>[0], p: Parameters<typeof where>[0], t: 'emp' | 'words' = 'emp'): Promise<ReadonlyArray<number>> => {
   const q = t === 'emp' ? pipe(select({ id: emp.c.id }), from(emp), where(p), orderBy(emp.c.id)) : pipe(select({ id: words.c.id }), from(words), where(p), orderBy(words.c.id))
@@ -130,6 +131,23 @@ conformance(
         postgres: 'SELECT "words"."id" AS "id" FROM "words" WHERE "words"."w" ILIKE $1',
         mysql: 'SELECT `words`.`id` AS `id` FROM `words` WHERE LOWER(`words`.`w`) LIKE LOWER(?)',
       })
+    })
+
+    it('ilike folds non-ASCII letters on PostgreSQL and MariaDB (SQLite: see known-failures)', async () => {
+      if (h.name === 'sqlite') return
+      await rolledBack(h, async (t) => {
+        await run(t, insertInto(words, [{ id: 100, w: 'ÉCOLE' }, { id: 101, w: 'Straße' }]))
+        expect(await ids(t, ilike(words.c.w, 'école'), 'words')).toStrictEqual([100])
+      })
+    })
+
+    it('plain LIKE follows the database: case-sensitive on PostgreSQL, not on SQLite (ASCII) and MariaDB (_ci collation)', async () => {
+      expect(await ids(h, like(words.c.w, 'hello%'), 'words')).toStrictEqual(h.name === 'postgres' ? [] : [9])
+    })
+
+    it('IN with a long list (5,000 parameters)', async () => {
+      const many = Array.from({ length: 5000 }, (_, i) => i - 2000)
+      expect(await ids(h, isIn(emp.c.id, many))).toStrictEqual([1, 2, 3, 4, 5])
     })
 
     it('contains / startsWith / endsWith match %, _, !, quotes and backslashes literally', async () => {

@@ -170,11 +170,13 @@ conformance(
               : kind === 'DELETE'
                 ? pipe(deleteFrom(emp), where(inLow), withCte(low))
                 : pipe(insertFromQuery(dept, [dept.c.id, dept.c.name], pipe(select({ id: add(low.c.id, 100), name: param('x', types.text) }), from(low))), withCte(low))
-          const r = await h.engine.transaction((c) => async () => {
+          let outcome = 'not run'
+          await h.engine.transaction((c) => async () => {
             const x = await c.run(stmt)()
-            return E.left({ _tag: 'TransactionError' as const, message: JSON.stringify(E.isLeft(x) ? x.left._tag : 'ok') })
+            outcome = E.isLeft(x) ? x.left._tag : 'ok'
+            return E.left({ _tag: 'TransactionError', message: 'roll back' })
           })()
-          expect(E.isLeft(r) && (r.left.message === '"ok"' || r.left.message === '"UnsupportedFeature"')).toBe(true)
+          expect(['ok', 'UnsupportedFeature']).toContain(outcome)
         })
 
     if (h.name === 'mysql')

@@ -34,7 +34,7 @@ import {
   uuid,
   varchar,
 } from '../../src/algebra/Column.js'
-import { between, deleteFrom, eq, from, insertInto, orderBy, select, where } from '../../src/algebra/index.js'
+import { between, sum, deleteFrom, eq, from, insertInto, orderBy, select, where } from '../../src/algebra/index.js'
 import { table } from '../../src/algebra/Table.js'
 import type { DbError } from '../../src/effects/DbError.js'
 import { conformance, expectError, rows, run, type Harness } from './support.js'
@@ -131,6 +131,11 @@ conformance(
       // fewer decimals come back at the column's scale
       expect(await roundTrip(h, 'n', ['1.5'])).toStrictEqual(['1.5000000000'])
       expectError(await rejects(h, 'n', '12abc'), 'InvalidStatement')
+      // arithmetic stays decimal: 0.1 + 0.1 + 0.1 is 0.3, not 0.30000000000000004
+      const first = nextId
+      await run(h, insertInto(vals, [0, 1, 2].map((i) => ({ id: first + i, n: '0.1' }))))
+      nextId += 3
+      expect(await rows(h, pipe(select({ s: sum(vals.c.n) }), from(vals), where(between(vals.c.id, first, first + 2))))).toStrictEqual([{ s: '0.3000000000' }])
     })
 
     it('booleans (MySQL tinyint, SQLite 0/1)', async () => {
