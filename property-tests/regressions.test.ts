@@ -23,8 +23,18 @@ import {
   sum,
   types,
   eq,
+  insertInto,
+  integer,
+  json,
+  numeric,
+  real,
+  table,
+  textColumn,
   type Expr,
+  type Json,
 } from '../src/algebra/index.js'
+import { createAll } from '../src/compile/ddl.js'
+import { compiled } from '../src/effects/Statement.js'
 import type { Engine } from '../src/effects/Engine.js'
 import { describeEachDatabase } from '../test/support/databases.js'
 import { t0, type Dataset } from './arbitraries/schema.js'
@@ -81,5 +91,104 @@ describeEachDatabase('regressions', (db) => {
     const flag = caseWhen([[eq(t0.c.a, 1), param(1, types.integer)]]) as Expr<number>
     const r = await rowsOf(engine, from(t0)(select({ n: count(flag) })), ['n'])
     expect(r).toStrictEqual(E.right([[2]]))
+  })
+})
+
+describeEachDatabase('regressions (round-trip)', (db) => {
+  let engine: Engine
+  beforeAll(() => {
+    engine = engineFor(db)
+  })
+  afterAll(() => engine.dispose())
+  let created = false
+  const rg = table('rg', { id: integer().primaryKey(), num: numeric(30, 10), js: json(), rl: real(), v: textColumn() })
+  const roundTrip = async (row: { readonly num?: string; readonly js?: Json; readonly rl?: number; readonly v?: string }, id: number) => {
+    if (!created) {
+      const c = createAll(engine.dialect)([rg])
+      if (E.isLeft(c)) throw new Error(JSON.stringify(c.left))
+      for (const stmt of c.right) await engine.run(compiled(stmt))()
+      created = true
+    }
+    const ins = await engine.run(insertInto(rg, [{ id, ...row }]))()
+    if (E.isLeft(ins)) return ins
+    return engine.execute(orderBy(asc(rg.c.id))(select(rg)))()
+  }
+
+  /**
+   * BUG 3 (all databases). Found by roundtrip.test.ts (names), seed -1051533985, path "51:0:0".
+   * A result column labelled `__proto__` is lost: driver rows are built by assignment, which sets
+   * the prototype instead of a property, and decoding fails with an empty DecodeError
+   * ("row 0: "). Expected: the value under the key `__proto__` (rows as `Object.create(null)` or
+   * `defineProperty`, in each driver's row building / src/effects/decode.ts).
+   */
+  it('a result column labelled __proto__ is returned', async () => {
+    const r = await engine.execute(select({ ['__proto__']: param(7, types.integer) }))()
+    expect(E.isRight(r) ? r.right.map((row) => Object.getOwnPropertyDescriptor(row, '__proto__')?.value) : r.left).toStrictEqual([7])
+  })
+
+  /**
+   * BUG 4 (MySQL/MariaDB). Found by roundtrip.test.ts (values), seed 1414905517, path "0:0:0".
+   * Inserting an explicit 0 into a lone integer primary key (AUTO_INCREMENT) stores the next
+   * generated key instead (MySQL's NO_AUTO_VALUE_ON_ZERO is off by default). Expected: key 0
+   * (e.g. the MySQL driver adding NO_AUTO_VALUE_ON_ZERO to the session sql_mode on connect).
+   */
+  it('an explicit 0 primary key is stored as 0', async () => {
+    const r = await roundTrip({ v: 'zero' }, 0)
+    expect(E.map((rows: ReadonlyArray<{ readonly id: number }>) => rows.map((x) => x.id))(r)).toStrictEqual(E.right([0]))
+  })
+
+  /**
+   * BUG 5 (MariaDB). Found by roundtrip.test.ts (names), seed -141546110,
+   * path "4:0:0:0:0:0:0:0:0:1:1:1:1:1:0:0:0:0:0:0:0".
+   * MariaDB rewrites some select aliases in the result metadata (drops control characters,
+   * strips leading spaces), so a row keyed by the returned names misses the label:
+   * DecodeError "column \"\u0001\" … (column missing from the row)". Expected: the value under the
+   * label the query gave (map result columns by position: the compiled `columns` are in order).
+   */
+  it('labels with control characters or leading spaces come back under that label', async () => {
+    const r = await engine.execute(select({ '\u0001': param(1, types.integer), ' lead': param(2, types.integer) }))()
+    expect(r).toStrictEqual(E.right([{ '\u0001': 1, ' lead': 2 }]))
+  })
+
+  /**
+   * BUG 6 (SQLite). Found by roundtrip.test.ts (types), seeds 1518688826 and 2005692635
+   * (path "34:0:0:1:1:1:1:1:1:1:1:1:1").
+   * numeric(30, 10) is created with NUMERIC affinity, so SQLite stores the decimal as a double:
+   * '524288.1383996468' comes back as '524288.1383996469', and '0.0000001' as '1e-7' (the
+   * decoder's toNumeric in src/effects/decode.ts uses String(number)). Expected: the exact
+   * decimal (e.g. store Numeric as TEXT on SQLite: src/dialects/sqlite/dialect.ts typeName).
+   */
+  it('numeric values keep every digit', async () => {
+    const r = await roundTrip({ num: '524288.1383996468' }, 61)
+    const r2 = await roundTrip({ num: '0.0000001' }, 62)
+    const nums = (x: typeof r) => (E.isRight(x) ? x.right.filter((row) => row.id > 60).map((row) => (row.num === null ? null : row.num.replace(/0+$/, '').replace(/\.$/, ''))) : x.left)
+    expect(nums(r)).toStrictEqual(['524288.1383996468'])
+    expect(nums(r2)).toStrictEqual(['524288.1383996468', '0.0000001'])
+  })
+
+  /**
+   * BUG 7 (SQLite, MySQL). Found by roundtrip.test.ts (types), seed 1069414679,
+   * path "3:2:1:1:1:1:1:1:1:1:1:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2".
+   * A json() column holding a top-level boolean comes back as 0/1: encodeParam in
+   * src/dialects/sqlite/dialect.ts:55 and src/dialects/mysql/dialect.ts:86 turn every boolean
+   * into 1/0 before looking at the type, so JSON `false` is stored as the JSON number 0.
+   * Expected: false (check `type._tag === 'Json'` first).
+   */
+  it('a JSON boolean stays a boolean', async () => {
+    const r = await roundTrip({ js: false }, 71)
+    expect(E.map((rows: ReadonlyArray<{ readonly id: number; readonly js: Json }>) => rows.filter((x) => x.id === 71).map((x) => x.js))(r)).toStrictEqual(E.right([false]))
+  })
+
+  /**
+   * BUG 8 (MariaDB). Found by roundtrip.test.ts (types), seed -279657232.
+   * real() values are read back with 6 significant digits (MariaDB prints FLOAT that way in
+   * the text protocol): 1.2345677614212036 (a float32) comes back as 1.23457. Expected: the
+   * float32 value, up to float32 rounding (PostgreSQL returns the shortest float4 text, 1.2345678,
+   * which is the same float32). Fix: e.g. map Real to DOUBLE on MySQL, or read FLOAT as DOUBLE.
+   */
+  it('a REAL value keeps its float32 precision', async () => {
+    const v = Math.fround(1.2345678)
+    const r = await roundTrip({ rl: v }, 81)
+    expect(E.map((rows: ReadonlyArray<{ readonly id: number; readonly rl: number | null }>) => rows.filter((x) => x.id === 81).map((x) => (x.rl === null ? null : Math.fround(x.rl))))(r)).toStrictEqual(E.right([v]))
   })
 })
