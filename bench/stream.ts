@@ -54,6 +54,23 @@ const runChild = (url: string, name: string, timeoutMs: number): Promise<StreamR
     })
   })
 
+const maxRssOf = (args: ReadonlyArray<string>): Promise<number | undefined> =>
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, [...args, '-e', 'process.stdout.write(String(process.resourceUsage().maxRSS * 1024))'], { stdio: ['ignore', 'pipe', 'ignore'] })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    child.on('close', () => resolve(Number.isFinite(Number(out)) && out !== '' ? Number(out) / 1024 / 1024 : undefined))
+  })
+
+/**
+ * What the tsx loader adds to a child's RSS: the peak RSS of an empty `node --import tsx`
+ * child minus that of an empty `node` child. Users run compiled JavaScript and do not pay it.
+ */
+export const tsxOverheadMb = async (): Promise<number | undefined> => {
+  const [withTsx, plain] = await Promise.all([maxRssOf(['--import', 'tsx']), maxRssOf([])])
+  return withTsx === undefined || plain === undefined ? undefined : Math.round((withTsx - plain) * 10) / 10
+}
+
 /** Seeds `n` rows and streams them through athanor in a child process. */
 export const runStream = async (p: Peers, n: number, timeoutMs: number): Promise<StreamResult> => {
   const name = 'bench_stream'
