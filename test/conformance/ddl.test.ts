@@ -7,9 +7,9 @@
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import { expect, it } from 'vitest'
-import { boolean, enumeration, integer, textColumn, timestamp, varchar } from '../../src/algebra/Column.js'
+import { boolean, enumeration, integer, json, textColumn, timestamp, varchar } from '../../src/algebra/Column.js'
 import { createTable, dropTable } from '../../src/algebra/ddl.js'
-import { deleteFrom, eq, from, gte, insertInto, orderBy, select, where } from '../../src/algebra/index.js'
+import { deleteFrom, eq, from, gte, insertInto, orderBy, select, sql, where } from '../../src/algebra/index.js'
 import { table } from '../../src/algebra/Table.js'
 import { compileDdl, createAll, dropAll } from '../../src/compile/ddl.js'
 import { conformance, createTables, dropTables, expectError, expectSql, failure, rows, run, type Harness } from './support.js'
@@ -51,6 +51,15 @@ const pair = table(
   },
   (c) => ({ primaryKey: [c.a, c.b], indexes: [{ name: 'ux_pair_tag', columns: [c.tag], unique: true }] }),
 )
+
+const node = table('node', {
+  id: integer().primaryKey(),
+  parentId: integer().named('parent_id').references(() => node.c.id, { onDelete: 'CASCADE' }),
+  answer: integer().notNull().default(sql<number>('2 * 21')),
+  doc: json().default({ k: ["it's", 1, true] }),
+  at: timestamp().notNull().default(new Date('2020-01-02T03:04:05.678Z')),
+  flag: boolean().notNull().default(false),
+})
 
 const simple = table('simple', { id: integer().primaryKey(), v: varchar(10) })
 
@@ -141,6 +150,18 @@ conformance('DDL and constraints', (h) => {
       { name: 'c1', adopter: null },
       { name: 'c3', adopter: null },
     ])
+  })
+
+  it('self-referencing foreign key, expression / JSON / timestamp / false defaults', async () => {
+    await createTables(h, [node])
+    await run(h, insertInto(node, { id: 1 }))
+    await run(h, insertInto(node, [{ id: 2, parentId: 1 }, { id: 3, parentId: 2 }]))
+    expect(await rows(h, pipe(select(node), orderBy(node.c.id)))).toStrictEqual(
+      [1, 2, 3].map((id) => ({ id, parentId: id === 1 ? null : id - 1, answer: 42, doc: { k: ["it's", 1, true] }, at: new Date('2020-01-02T03:04:05.678Z'), flag: false })),
+    )
+    await run(h, pipe(deleteFrom(node), where(eq(node.c.id, 1))))
+    expect(await rows(h, select(node))).toStrictEqual([])
+    await dropTables(h, [node])
   })
 
   it('dropAll drops dependents first (and enum types on PostgreSQL); dropping again is a no-op', async () => {

@@ -29,6 +29,8 @@ import {
   join,
   label,
   lag,
+  lastValue,
+  ntile,
   lateral,
   lead,
   leftJoin,
@@ -183,6 +185,34 @@ conformance(
         { id: 4, next: 100, prev: 200 },
         { id: 5, next: 0, prev: 200 },
       ])
+    })
+
+    it('ntile, last_value over a whole-partition frame', async () => {
+      const q = pipe(
+        select({
+          id: emp.c.id,
+          tile: over(ntile(2), { orderBy: [emp.c.id] }),
+          last: over(lastValue(emp.c.name), { partitionBy: [emp.c.deptId], orderBy: [emp.c.id], frame: frameRows(unboundedPreceding, unboundedFollowing) }),
+        }),
+        from(emp),
+        orderBy(emp.c.id),
+      )
+      await expectRows(h, q, [
+        { id: 1, tile: 1, last: 'Bob' },
+        { id: 2, tile: 1, last: 'Bob' },
+        { id: 3, tile: 1, last: 'Dee' },
+        { id: 4, tile: 2, last: 'Dee' },
+        { id: 5, tile: 2, last: 'Eve' },
+      ])
+    })
+
+    it('UPDATE and DELETE through a table alias', async () => {
+      const e = alias(emp, 'e')
+      await rolledBack(h, async (t) => {
+        expect(await run(t, pipe(update(e, { bonus: 7 }), where(eq(e.c.deptId, 2))))).toBe(2)
+        expect(await run(t, pipe(deleteFrom(e), where(eq(e.c.bonus, 7))))).toBe(2)
+        expect((await rows(t, pipe(select({ id: emp.c.id }), from(emp), orderBy(emp.c.id)))).map((r) => r.id)).toStrictEqual([1, 2, 5])
+      })
     })
 
     it('a CTE', async () => {
