@@ -8,7 +8,7 @@
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import { expect, it } from 'vitest'
-import { json, time, integer, numeric, textColumn } from '../../src/algebra/Column.js'
+import { json, time, integer, numeric, textColumn, uuid } from '../../src/algebra/Column.js'
 import {
   add,
   asc,
@@ -53,12 +53,14 @@ const kv = table('kv', {
 
 const defaults = table('defaults', { id: integer().primaryKey(), x: integer().notNull().default(3) })
 
+const ids = table('ids', { id: integer().primaryKey().autoIncrement(false), u: uuid() })
+
 const seedAll = async (h: Harness): Promise<void> => {
   await seed(h)
   await run(h, insertInto(words, [{ id: 100, w: 'ÉCOLE' }, { id: 101, w: 'Straße' }]))
 }
 
-const tables = [...fixtureTables, kv, defaults]
+const tables = [...fixtureTables, kv, defaults, ids]
 
 /** The value read back from `kv` after inserting `row`. */
 const roundTrip = async (h: Harness, row: Parameters<typeof insertInto<typeof kv>>[1]): Promise<ReadonlyArray<Record<string, unknown>>> => {
@@ -83,6 +85,21 @@ conformance(
       expect(await run(h, insertInto(defaults, [{}, {}]))).toBe(2)
       expect((await rows(h, pipe(select({ id: defaults.c.id }), from(defaults)))).length).toBe(before + 2)
     })
+
+    // BUG (SQLite, MariaDB): uuid is not checked or normalised. PostgreSQL's UUID type returns
+    // the canonical lowercase form and rejects malformed text (QueryError DataError 22P02);
+    // SQLite (TEXT) and MariaDB (CHAR(36)) store any string as given, so the same value reads
+    // back differently per database and 'not-a-uuid' is accepted.
+    // SQL: INSERT INTO "kv" ("id", "s") … (uuid column: see below)   params [6, 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11']
+    // Got: SQLite/MariaDB 'A0EEBC99-…' (PostgreSQL 'a0eebc99-…'); 'not-a-uuid' inserted without error.
+    // Fix idea: checkParam validates Uuid text, encodeParam lowercases it.
+    if (h.name !== 'postgres')
+      it.fails('uuid: uppercase input reads back canonical lowercase; malformed text is rejected', async () => {
+        await run(h, insertInto(ids, { id: 1, u: 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11' }))
+        expect(await rows(h, pipe(select({ u: ids.c.u }), from(ids), where(eq(ids.c.id, 1))))).toStrictEqual([{ u: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11' }])
+        const r = await h.engine.run(insertInto(ids, { id: 2, u: 'not-a-uuid' }))()
+        expect(E.isLeft(r)).toBe(true)
+      })
 
     // ------------------------------------------------------------------ SQLite
 
