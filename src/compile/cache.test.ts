@@ -89,6 +89,11 @@ describe('shape cache', () => {
     })
   }
 
+  it('the factories give pairwise distinct shapes', () => {
+    const keys = factories.map((f) => JSON.stringify(shapeKey(f(values[0]))))
+    expect(new Set(keys).size).toBe(factories.length)
+  })
+
   it('statements differing only in literal values share one entry', () => {
     clearCache(postgres)
     const q = (s: string, n: number) => pipe(A.select({ id: users.c.id }), A.from(users), A.where(A.and(A.eq(users.c.name, s), A.gt(users.c.age, n))))
@@ -110,6 +115,13 @@ describe('shape cache', () => {
       [sel({ _tag: 'ColumnRef', table: 'ab', name: 'c' }), sel({ _tag: 'ColumnRef', table: 'a', name: 'bc' })],
       [pipe(A.select({ x: users.c.id }), A.from(users), A.orderBy(A.asc(users.c.id, 'LAST'))), pipe(A.select({ x: users.c.id }), A.from(users), A.orderBy(users.c.id))],
       [rawText('SELECT :a', { a: 1 }), rawText('SELECT :a', { a: 1, b: 2 })],
+      [A.intersect(pipe(A.select({ id: users.c.id }), A.from(users)), pipe(A.select({ id: posts.c.id }), A.from(posts))), A.exceptAll(pipe(A.select({ id: users.c.id }), A.from(users)), pipe(A.select({ id: posts.c.id }), A.from(posts)))],
+      [A.union(pipe(A.select({ id: users.c.id }), A.from(users)), pipe(A.select({ id: posts.c.id }), A.from(posts))), A.unionAll(pipe(A.select({ id: users.c.id }), A.from(users)), pipe(A.select({ id: posts.c.id }), A.from(posts)))],
+      [sel(A.isIn(users.c.id, [1, 2]).node), sel(A.isIn(users.c.id, [1, 2, 3]).node)],
+      [sel(A.isIn(users.c.id, [1]).node), sel(A.isNotIn(users.c.id, [1]).node)],
+      [pipe(A.select({ x: users.c.id }), A.from(users), A.leftJoin(posts, A.eq(posts.c.userId, users.c.id))), pipe(A.select({ x: users.c.id }), A.from(users), A.fullJoin(posts, A.eq(posts.c.userId, users.c.id)))],
+      [sel(A.add(users.c.id, 1).node), sel(A.sub(users.c.id, 1).node)],
+      [pipe(A.select({ x: users.c.id }), A.from(users), A.limit(1)), pipe(A.select({ x: users.c.id }), A.from(users), A.offset(1))],
       [sel(A.cast(users.c.id, A.types.varchar(10)).node), sel(A.cast(users.c.id, A.types.varchar(20)).node)],
     ]
     for (const [x, y] of pairs) {

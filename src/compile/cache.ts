@@ -29,8 +29,7 @@ export interface CacheStats {
  * and the length and first character of strings). Collisions only cost a comparison.
  * @internal
  */
-export const hashTokens = (t: ReadonlyArray<string | number>): number => {
-  const n = t.length
+export const hashTokens = (t: ReadonlyArray<string | number>, n: number = t.length): number => {
   let h = n
   const step = n > 16 ? (n >> 4) : 1
   for (let i = 0; i < n; i += step) {
@@ -40,9 +39,10 @@ export const hashTokens = (t: ReadonlyArray<string | number>): number => {
   return h
 }
 
-const sameTokens = (a: ReadonlyArray<string | number>, b: ReadonlyArray<string | number>): boolean => {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+/** `a` equals the first `n` tokens of `b`. */
+const sameTokens = (a: ReadonlyArray<string | number>, b: ReadonlyArray<string | number>, n: number): boolean => {
+  if (a.length !== n) return false
+  for (let i = n - 1; i >= 0; i--) if (a[i] !== b[i]) return false
   return true
 }
 
@@ -59,12 +59,12 @@ export class ShapeCache {
   misses = 0
   constructor(readonly capacity: number) {}
 
-  get(hash: number, tokens: ReadonlyArray<string | number>): CacheEntry | undefined {
+  get(hash: number, tokens: ReadonlyArray<string | number>, n: number = tokens.length): CacheEntry | undefined {
     const bucket = this.map.get(hash)
     if (bucket !== undefined)
       for (let i = 0; i < bucket.length; i++) {
         const e = bucket[i]
-        if (sameTokens(e.tokens, tokens)) {
+        if (sameTokens(e.tokens, tokens, n)) {
           this.hits++
           if (this.gen - e.gen > this.capacity >> 1) {
             this.map.delete(hash)

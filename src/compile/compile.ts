@@ -15,7 +15,7 @@ import type { Dialect } from './Dialect.js'
 import { compileDdl } from './ddl.js'
 import { del, insert, update } from './dml.js'
 import { compileQuery } from './select.js'
-import { walkStatement, type Walk } from './shape.js'
+import { newWalk, walkStatement, type Walk } from './shape.js'
 import { newCtx, runtimeOf, type Ctx } from './state.js'
 import { checkParam } from './values.js'
 
@@ -164,10 +164,12 @@ export const compileUncached =
 
 const DEFAULT_CAPACITY = 2_000
 
-/** A dialect's caches: by shape, and by node identity (results frozen, entries die with their nodes). */
+/** A dialect's caches: by shape, and the last few nodes compiled (by identity; results frozen). */
 interface Caches {
   readonly shapes: ShapeCache
-  byNode: WeakMap<StatementNode, E.Either<CompileError, Compiled>>
+  readonly recentNodes: Array<StatementNode | undefined>
+  readonly recentResults: Array<E.Either<CompileError, Compiled>>
+  next: number
 }
 
 const allCaches = new WeakMap<Dialect, Caches>()
@@ -175,30 +177,50 @@ const allCaches = new WeakMap<Dialect, Caches>()
 const cachesOf = (d: Dialect): Caches => {
   let c = allCaches.get(d)
   if (c === undefined) {
-    c = { shapes: new ShapeCache(DEFAULT_CAPACITY), byNode: new WeakMap() }
+    c = { shapes: new ShapeCache(DEFAULT_CAPACITY), recentNodes: new Array(RECENT).fill(undefined), recentResults: [], next: 0 }
     allCaches.set(d, c)
   }
   return c
 }
 
+const RECENT = 8
+const scratch: Walk = newWalk()
+let busy = false
+
 const compileCached = (d: Dialect, caches: Caches, statement: Compilable): E.Either<CompileError, Compiled> => {
   const n = nodeOf(statement)
   if (isDdl(n)) return compileDdlSingle(d, n)
-  // Nodes are immutable: the same node object always compiles to the same result.
-  const same = caches.byNode.get(n)
-  if (same !== undefined) {
-    caches.shapes.hits++
-    return same
+  // Nodes are immutable: a node compiled moments ago compiles to the same (frozen) result.
+  const recent = caches.recentNodes
+  for (let i = 0; i < RECENT; i++)
+    if (recent[i] === n) {
+      caches.shapes.hits++
+      return caches.recentResults[i]
+    }
+  let r: E.Either<CompileError, Compiled>
+  if (busy) r = compileCachedWith(d, caches.shapes, n, newWalk())
+  else {
+    // Scratch walk state, reused: compilation is synchronous; `busy` stays set (and later calls
+    // use fresh state) only if a malformed node made a walk throw.
+    busy = true
+    scratch.n = 0
+    scratch.nv = 0
+    r = compileCachedWith(d, caches.shapes, n, scratch)
+    busy = false
   }
-  const r = compileCachedWith(d, caches.shapes, n, { t: [], values: [], types: [] })
-  if (E.isRight(r)) caches.byNode.set(n, r)
+  if (E.isRight(r)) {
+    const slot = caches.next
+    caches.next = (slot + 1) % RECENT
+    recent[slot] = n
+    caches.recentResults[slot] = r
+  }
   return r
 }
 
 const compileCachedWith = (d: Dialect, cache: ShapeCache, n: Dml, w: Walk): E.Either<CompileError, Compiled> => {
   walkStatement(w, n)
-  const hash = hashTokens(w.t)
-  const hit = cache.get(hash, w.t)
+  const hash = hashTokens(w.t, w.n)
+  const hit = cache.get(hash, w.t, w.n)
   if (hit !== undefined) {
     const slots = hit.slots
     const params = new Array<unknown>(slots.length)
@@ -211,7 +233,7 @@ const compileCachedWith = (d: Dialect, cache: ShapeCache, n: Dml, w: Walk): E.Ei
     }
     const items = resultItems(n)
     const columns = sameColumns(hit.columns, items) ? hit.columns : resultColumns(items)
-    return E.right(Object.freeze({ sql: hit.sql, params: Object.freeze(params), kind: hit.kind, columns }))
+    return E.right({ sql: hit.sql, params, kind: hit.kind, columns })
   }
   const { c, sql } = run(d, n)
   const err = c.error ?? tooMany(d, c.params.length)
@@ -219,10 +241,10 @@ const compileCachedWith = (d: Dialect, cache: ShapeCache, n: Dml, w: Walk): E.Ei
   const kind = kindOf(n)
   const columns = resultColumns(resultItems(n))
   // Cache only when every placeholder maps back to the value the walk found in its slot.
-  let consistent = c.slot === w.values.length
+  let consistent = c.slot === w.nv
   for (let i = 0; consistent && i < c.slots.length; i++) if (!Object.is(w.values[c.slots[i]], c.raws[i])) consistent = false
-  if (consistent) cache.set(hash, { tokens: w.t, sql, kind, columns: Object.freeze(columns), slots: c.slots })
-  return E.right(Object.freeze({ sql, params: Object.freeze(c.params), kind, columns }))
+  if (consistent) cache.set(hash, { tokens: w.t.slice(0, w.n), sql, kind, columns: Object.freeze(columns), slots: c.slots })
+  return E.right({ sql, params: c.params, kind, columns })
 }
 
 /**
@@ -248,7 +270,8 @@ export const cacheStats = (dialect: Dialect): CacheStats => cachesOf(dialect).sh
 export const clearCache = (dialect: Dialect): void => {
   const c = cachesOf(dialect)
   c.shapes.clear()
-  c.byNode = new WeakMap()
+  c.recentNodes.fill(undefined)
+  c.recentResults.length = 0
 }
 
 /**
@@ -257,6 +280,6 @@ export const clearCache = (dialect: Dialect): void => {
  * @category compile
  */
 export const shapeKey = (statement: Compilable): ReadonlyArray<string | number> | undefined => {
-  const w: Walk = { t: [], values: [], types: [] }
-  return walkStatement(w, nodeOf(statement)) ? w.t : undefined
+  const w = newWalk()
+  return walkStatement(w, nodeOf(statement)) ? w.t.slice(0, w.n) : undefined
 }

@@ -27,13 +27,20 @@ import { LIMIT_TYPE } from './values.js'
  * @internal
  */
 export interface Walk {
+  /** Tokens; only the first `n` are this walk's (arrays may be reused scratch space). */
   readonly t: Array<string | number>
+  n: number
+  /** Parameter values and types in canonical order; only the first `nv`. */
   readonly values: unknown[]
   readonly types: Array<SqlType | undefined>
+  nv: number
 }
 
+/** A fresh walk state. @internal */
+export const newWalk = (): Walk => ({ t: [], n: 0, values: [], types: [], nv: 0 })
+
 const id = (w: Walk, s: string): void => {
-  w.t.push(s)
+  w.t[w.n++] = s
 }
 
 const typeKey = (t: SqlType): string => {
@@ -53,171 +60,182 @@ const typeKey = (t: SqlType): string => {
 }
 
 const exprs = (w: Walk, ns: ReadonlyArray<ExprNode>): void => {
-  w.t.push('[', ns.length)
+  w.t[w.n++] = '['
+  w.t[w.n++] = ns.length
   for (let i = 0; i < ns.length; i++) ex(w, ns[i])
 }
 
 const order = (w: Walk, items: ReadonlyArray<OrderItem>): void => {
-  w.t.push('o', items.length)
+  w.t[w.n++] = 'o'
+  w.t[w.n++] = items.length
   for (let i = 0; i < items.length; i++) {
     const it = items[i]
     ex(w, it.expr)
-    w.t.push(it.direction === 'DESC' ? 'd' : 'a')
-    w.t.push(it.nulls === undefined ? 0 : it.nulls === 'FIRST' ? 1 : 2)
+    w.t[w.n++] = it.direction === 'DESC' ? 'd' : 'a'
+    w.t[w.n++] = it.nulls === undefined ? 0 : it.nulls === 'FIRST' ? 1 : 2
   }
 }
 
 const ex = (w: Walk, n: ExprNode): void => {
   switch (n._tag) {
     case 'ColumnRef':
-      w.t.push('c')
+      w.t[w.n++] = 'c'
       id(w, n.table)
       id(w, n.name)
       return
     case 'Param':
-      w.t.push('?')
-      w.values.push(n.value)
-      w.types.push(n.type)
+      w.t[w.n++] = '?'
+      w.values[w.nv] = n.value
+      w.types[w.nv++] = n.type
       return
     case 'Null':
-      w.t.push('N')
+      w.t[w.n++] = 'N'
       return
     case 'Star':
-      if (n.table !== undefined) w.t.push('*', 1, n.table)
-      else w.t.push('*', 0)
+      if (n.table !== undefined) { w.t[w.n++] = '*'; w.t[w.n++] = 1; w.t[w.n++] = n.table }
+      else { w.t[w.n++] = '*'; w.t[w.n++] = 0 }
       return
     case 'Label':
-      w.t.push('l')
+      w.t[w.n++] = 'l'
       id(w, n.name)
       return
     case 'Binary':
-      w.t.push('b', n.op)
+      w.t[w.n++] = 'b'
+      w.t[w.n++] = n.op
       ex(w, n.left)
       ex(w, n.right)
       return
     case 'Logical':
-      w.t.push(n.op === 'AND' ? '&' : '|')
+      w.t[w.n++] = n.op === 'AND' ? '&' : '|'
       exprs(w, n.operands)
       return
     case 'Not':
-      w.t.push('!')
+      w.t[w.n++] = '!'
       ex(w, n.operand)
       return
     case 'Negate':
-      w.t.push('-')
+      w.t[w.n++] = '-'
       ex(w, n.operand)
       return
     case 'IsNull':
-      w.t.push(n.negated ? 'n1' : 'n0')
+      w.t[w.n++] = n.negated ? 'n1' : 'n0'
       ex(w, n.operand)
       return
     case 'IsBoolean':
-      w.t.push((n.negated ? 'B1' : 'B0'), (n.value ? '1' : '0'))
+      w.t[w.n++] = (n.negated ? 'B1' : 'B0')
+      w.t[w.n++] = (n.value ? '1' : '0')
       ex(w, n.operand)
       return
     case 'IsDistinct':
-      w.t.push(n.negated ? 'D1' : 'D0')
+      w.t[w.n++] = n.negated ? 'D1' : 'D0'
       ex(w, n.left)
       ex(w, n.right)
       return
     case 'InList':
-      w.t.push(n.negated ? 'i1' : 'i0')
+      w.t[w.n++] = n.negated ? 'i1' : 'i0'
       ex(w, n.operand)
       exprs(w, n.values)
       return
     case 'InQuery':
-      w.t.push(n.negated ? 'q1' : 'q0')
+      w.t[w.n++] = n.negated ? 'q1' : 'q0'
       ex(w, n.operand)
       query(w, n.query)
       return
     case 'Between':
-      w.t.push(n.negated ? 'w1' : 'w0')
+      w.t[w.n++] = n.negated ? 'w1' : 'w0'
       ex(w, n.operand)
       ex(w, n.low)
       ex(w, n.high)
       return
     case 'Like':
-      w.t.push('L', (n.negated ? '1' : '0'), (n.caseInsensitive ? '1' : '0'))
+      w.t[w.n++] = 'L'
+      w.t[w.n++] = (n.negated ? '1' : '0')
+      w.t[w.n++] = (n.caseInsensitive ? '1' : '0')
       ex(w, n.operand)
       ex(w, n.pattern)
-      if (n.escape !== undefined) w.t.push(1, n.escape)
-      else w.t.push(0)
+      if (n.escape !== undefined) { w.t[w.n++] = 1; w.t[w.n++] = n.escape }
+      else w.t[w.n++] = 0
       return
     case 'Concat':
-      w.t.push('+')
+      w.t[w.n++] = '+'
       exprs(w, n.operands)
       return
     case 'Case':
-      w.t.push('C', n.whens.length)
+      w.t[w.n++] = 'C'
+      w.t[w.n++] = n.whens.length
       if (n.subject !== undefined) ex(w, n.subject)
-      else w.t.push('_')
+      else w.t[w.n++] = '_'
       for (const wh of n.whens) {
         ex(w, wh.when)
         ex(w, wh.then)
       }
       if (n.else !== undefined) ex(w, n.else)
-      else w.t.push('_')
+      else w.t[w.n++] = '_'
       return
     case 'Cast':
-      w.t.push('T', typeKey(n.type))
+      w.t[w.n++] = 'T'
+      w.t[w.n++] = typeKey(n.type)
       ex(w, n.operand)
       return
     case 'Func':
-      w.t.push('f')
+      w.t[w.n++] = 'f'
       id(w, n.name)
-      if (n.distinct) w.t.push('d')
+      if (n.distinct) w.t[w.n++] = 'd'
       exprs(w, n.args)
       if (n.filter !== undefined) ex(w, n.filter)
-      else w.t.push('_')
+      else w.t[w.n++] = '_'
       return
     case 'Window': {
-      w.t.push('W')
+      w.t[w.n++] = 'W'
       ex(w, n.func)
       exprs(w, n.partitionBy)
       order(w, n.orderBy)
       const f = n.frame
       if (f !== undefined) {
-        w.t.push(f.units)
-        w.t.push(f.start._tag, 'offset' in f.start ? f.start.offset : -1, f.end._tag, 'offset' in f.end ? f.end.offset : -1)
-      } else w.t.push('_')
+        w.t[w.n++] = f.units
+        w.t[w.n++] = f.start._tag
+        w.t[w.n++] = 'offset' in f.start ? f.start.offset : -1
+        w.t[w.n++] = f.end._tag
+        w.t[w.n++] = 'offset' in f.end ? f.end.offset : -1
+      } else w.t[w.n++] = '_'
       return
     }
     case 'ScalarSubquery':
-      w.t.push('s')
+      w.t[w.n++] = 's'
       query(w, n.query)
       return
     case 'Exists':
-      w.t.push(n.negated ? 'x1' : 'x0')
+      w.t[w.n++] = n.negated ? 'x1' : 'x0'
       query(w, n.query)
       return
     case 'Excluded':
-      w.t.push('X')
+      w.t[w.n++] = 'X'
       id(w, n.name)
       return
     case 'Default': {
-      w.t.push(n.autoIncrement ? 'E1' : 'E0')
+      w.t[w.n++] = n.autoIncrement ? 'E1' : 'E0'
       id(w, n.column)
       const d = n.default
-      if (d === undefined) w.t.push('_')
+      if (d === undefined) w.t[w.n++] = '_'
       else if (d._tag === 'Value') {
-        w.t.push('?')
-        w.values.push(d.value)
-        w.types.push(undefined)
+        w.t[w.n++] = '?'
+        w.values[w.nv] = d.value
+        w.types[w.nv++] = undefined
       } else if (d._tag === 'Expr') {
-        w.t.push('x')
+        w.t[w.n++] = 'x'
         ex(w, d.expr)
-      } else w.t.push('n')
+      } else w.t[w.n++] = 'n'
       return
     }
     case 'Raw': {
-      w.t.push('R')
+      w.t[w.n++] = 'R'
       id(w, n.sql)
       const keys = Object.keys(n.binds)
-      w.t.push(keys.length)
+      w.t[w.n++] = keys.length
       for (const key of keys) {
         id(w, key)
-        w.values.push(n.binds[key])
-        w.types.push(undefined)
+        w.values[w.nv] = n.binds[key]
+        w.types[w.nv++] = undefined
       }
       return
     }
@@ -225,7 +243,8 @@ const ex = (w: Walk, n: ExprNode): void => {
 }
 
 const items = (w: Walk, its: ReadonlyArray<SelectItem>): void => {
-  w.t.push('I', its.length)
+  w.t[w.n++] = 'I'
+  w.t[w.n++] = its.length
   for (let i = 0; i < its.length; i++) {
     id(w, its[i].alias)
     ex(w, its[i].expr)
@@ -234,12 +253,12 @@ const items = (w: Walk, its: ReadonlyArray<SelectItem>): void => {
 
 const withC = (w: Walk, wc: WithClause | undefined): void => {
   if (wc === undefined) return
-  w.t.push(wc.recursive ? 'Y1' : 'Y0')
-  w.t.push(wc.ctes.length)
+  w.t[w.n++] = wc.recursive ? 'Y1' : 'Y0'
+  w.t[w.n++] = wc.ctes.length
   for (const cte of wc.ctes as ReadonlyArray<CteDef>) {
     id(w, cte.name)
     if (cte.columns !== undefined) {
-      w.t.push(cte.columns.length)
+      w.t[w.n++] = cte.columns.length
       for (const col of cte.columns) id(w, col)
     }
     query(w, cte.query)
@@ -247,92 +266,102 @@ const withC = (w: Walk, wc: WithClause | undefined): void => {
 }
 
 const tableRef = (w: Walk, t: { readonly name: string; readonly schema?: string; readonly alias?: string }): void => {
-  w.t.push('t')
+  w.t[w.n++] = 't'
   id(w, t.name)
-  if (t.schema !== undefined) w.t.push(1, t.schema)
-  else w.t.push(0)
-  if (t.alias !== undefined) w.t.push(1, t.alias)
-  else w.t.push(0)
+  if (t.schema !== undefined) { w.t[w.n++] = 1; w.t[w.n++] = t.schema }
+  else w.t[w.n++] = 0
+  if (t.alias !== undefined) { w.t[w.n++] = 1; w.t[w.n++] = t.alias }
+  else w.t[w.n++] = 0
 }
 
-const from = (w: Walk, fs: ReadonlyArray<FromItem>): void => {
-  w.t.push('F', fs.length)
-  for (const f of fs) {
-    if (f._tag === 'TableRef') tableRef(w, f)
-    else {
-      w.t.push(f.lateral ? 'S1' : 'S0')
-      id(w, f.alias)
-      query(w, f.query)
-    }
+const fromItem = (w: Walk, f: FromItem): void => {
+  if (f._tag === 'TableRef') tableRef(w, f)
+  else {
+    w.t[w.n++] = f.lateral ? 'S1' : 'S0'
+    id(w, f.alias)
+    query(w, f.query)
   }
 }
 
+const from = (w: Walk, fs: ReadonlyArray<FromItem>): void => {
+  w.t[w.n++] = 'F'
+  w.t[w.n++] = fs.length
+  for (let i = 0; i < fs.length; i++) fromItem(w, fs[i])
+}
+
 const limitParam = (w: Walk, n: ExprNode | undefined): void => {
-  if (n === undefined) w.t.push('_')
+  if (n === undefined) w.t[w.n++] = '_'
   else if (n._tag === 'Param' && (n.type === undefined || n.type._tag === 'Integer')) {
-    w.t.push('?')
-    w.values.push(n.value)
-    w.types.push(LIMIT_TYPE)
+    w.t[w.n++] = '?'
+    w.values[w.nv] = n.value
+    w.types[w.nv++] = LIMIT_TYPE
   } else ex(w, n)
 }
 
 const query = (w: Walk, q: QueryNode): void => {
   switch (q._tag) {
     case 'Select': {
-      w.t.push('{')
+      w.t[w.n++] = '{'
       withC(w, q.with)
-      if (q.distinct === true) w.t.push('d')
+      if (q.distinct === true) w.t[w.n++] = 'd'
       else if (q.distinct !== false) exprs(w, q.distinct)
       items(w, q.columns)
       from(w, q.from)
-      w.t.push('J', q.joins.length)
+      w.t[w.n++] = 'J'
+      w.t[w.n++] = q.joins.length
       for (const j of q.joins) {
-        w.t.push(j.kind[0])
-        from(w, [j.target])
+        w.t[w.n++] = j.kind[0]
+        fromItem(w, j.target)
         if (j.on !== undefined) ex(w, j.on)
-        else w.t.push('_')
+        else w.t[w.n++] = '_'
       }
       if (q.where !== undefined) {
-        w.t.push('W')
+        w.t[w.n++] = 'W'
         ex(w, q.where)
       }
       if (q.groupBy.length > 0) {
-        w.t.push('G')
+        w.t[w.n++] = 'G'
         exprs(w, q.groupBy)
       }
       if (q.having !== undefined) {
-        w.t.push('H')
+        w.t[w.n++] = 'H'
         ex(w, q.having)
       }
       order(w, q.orderBy)
       limitParam(w, q.limit)
       limitParam(w, q.offset)
       if (q.lock !== undefined) {
-        w.t.push('K', q.lock.mode, q.lock.wait, q.lock.of.length)
+        w.t[w.n++] = 'K'
+        w.t[w.n++] = q.lock.mode
+        w.t[w.n++] = q.lock.wait
+        w.t[w.n++] = q.lock.of.length
         for (const t of q.lock.of) id(w, t)
       }
-      w.t.push('}')
+      w.t[w.n++] = '}'
       return
     }
     case 'Compound':
-      w.t.push('(', q.op, (q.all ? 'A' : ''))
+      w.t[w.n++] = '('
+      w.t[w.n++] = q.op
+      w.t[w.n++] = q.all ? 'A' : ''
       withC(w, q.with)
       query(w, q.left)
       query(w, q.right)
       order(w, q.orderBy)
       limitParam(w, q.limit)
       limitParam(w, q.offset)
-      w.t.push(')')
+      w.t[w.n++] = ')'
       return
     case 'TextQuery':
-      w.t.push('Q')
+      w.t[w.n++] = 'Q'
       ex(w, q.raw)
       return
   }
 }
 
 const assigns = (w: Walk, set: ReadonlyArray<{ readonly column: string; readonly value: ExprNode }>): void => {
-  w.t.push('=', set.length)
+  w.t[w.n++] = '='
+  w.t[w.n++] = set.length
   for (const a of set) {
     id(w, a.column)
     ex(w, a.value)
@@ -351,47 +380,49 @@ export const walkStatement = (w: Walk, s: StatementNode): boolean => {
       query(w, s)
       return true
     case 'Insert': {
-      w.t.push('INS')
+      w.t[w.n++] = 'INS'
       withC(w, s.with)
       tableRef(w, s.table)
-      w.t.push(s.columns.length)
+      w.t[w.n++] = s.columns.length
       for (const col of s.columns) id(w, col)
       const src = s.source
       if (src._tag === 'Values') {
-        w.t.push('V', src.rows.length)
+        w.t[w.n++] = 'V'
+        w.t[w.n++] = src.rows.length
         for (const row of src.rows) exprs(w, row)
       } else if (src._tag === 'FromQuery') query(w, src.query)
-      else w.t.push('DV')
+      else w.t[w.n++] = 'DV'
       const oc = s.onConflict
       if (oc !== undefined) {
-        w.t.push(oc._tag, oc.target.length)
+        w.t[w.n++] = oc._tag
+        w.t[w.n++] = oc.target.length
         for (const t of oc.target) id(w, t)
         if (oc._tag === 'DoUpdate') {
           assigns(w, oc.set)
           if (oc.where !== undefined) ex(w, oc.where)
-          else w.t.push('_')
+          else w.t[w.n++] = '_'
         }
       }
       items(w, s.returning)
       return true
     }
     case 'Update':
-      w.t.push('UPD')
+      w.t[w.n++] = 'UPD'
       withC(w, s.with)
       tableRef(w, s.table)
       assigns(w, s.set)
       from(w, s.from)
       if (s.where !== undefined) ex(w, s.where)
-      else w.t.push('_')
+      else w.t[w.n++] = '_'
       items(w, s.returning)
       return true
     case 'Delete':
-      w.t.push('DEL')
+      w.t[w.n++] = 'DEL'
       withC(w, s.with)
       tableRef(w, s.table)
       from(w, s.using)
       if (s.where !== undefined) ex(w, s.where)
-      else w.t.push('_')
+      else w.t[w.n++] = '_'
       items(w, s.returning)
       return true
     default:
@@ -401,7 +432,7 @@ export const walkStatement = (w: Walk, s: StatementNode): boolean => {
 
 /** How many canonical parameter slots these expressions occupy. @internal */
 export const countSlots = (ns: ReadonlyArray<ExprNode>): number => {
-  const w: Walk = { t: [], values: [], types: [] }
+  const w = newWalk()
   for (const n of ns) ex(w, n)
-  return w.values.length
+  return w.nv
 }
