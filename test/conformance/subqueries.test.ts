@@ -243,6 +243,28 @@ conformance(
       await expectRows(h, pipe(select({ id: emp.c.id }), from(emp), where(isIn(emp.c.id, top2)), orderBy(emp.c.id)), [{ id: 1 }, { id: 2 }])
     })
 
+    it('two CTEs, the second reading the first', async () => {
+      const rich = cte('rich', pipe(select({ id: emp.c.id, d: emp.c.deptId }), from(emp), where(gt(emp.c.salary, 150))))
+      const perDept = cte('per_dept', pipe(select({ d: rich.c.d, n: count() }), from(rich), groupBy(rich.c.d)))
+      const q = pipe(select({ d: perDept.c.d, n: perDept.c.n }), from(perDept), orderBy(perDept.c.d), withCte(rich, perDept))
+      await expectRows(h, q, [
+        { d: 1, n: 2 },
+        { d: 2, n: 1 },
+      ])
+    })
+
+    it('a recursive CTE without tables (a number series), UNION (distinct) form', async () => {
+      const n = recursiveCte(
+        'n',
+        select({ i: cast(param(1), types.integer) }),
+        (t) => pipe(select({ i: add(t.c.i, 1) }), from(t), where(lt(t.c.i, 5))),
+        { distinct: true },
+      )
+      await expectRows(h, pipe(select({ i: n.c.i }), from(n), orderBy(n.c.i), withCte(n)), [{ i: 1 }, { i: 2 }, { i: 3 }, { i: 4 }, { i: 5 }], {
+        postgres: 'WITH RECURSIVE "n" ("i") AS (SELECT CAST($1 AS INTEGER) AS "i" UNION SELECT "n"."i" + $2 AS "i" FROM "n" WHERE "n"."i" < $3) SELECT "n"."i" AS "i" FROM "n" ORDER BY "n"."i"',
+      })
+    })
+
     it('a recursive CTE walks the manager tree', async () => {
       const tree = recursiveCte(
         'tree',
@@ -287,6 +309,18 @@ conformance(
       const top = pipe(select({ s: emp.c.salary }), from(emp), orderBy(desc(emp.c.salary)), limit(1))
       const low = pipe(select({ s: emp.c.salary }), from(emp), orderBy(asc(emp.c.salary)), limit(1))
       await expectRows(h, pipe(unionAll(top, low), orderBy(label('s'))), [{ s: 100 }, { s: 300 }])
+    })
+
+    it('a set operation as a subquery in FROM', async () => {
+      const u = subquery(union(a, b), 'u')
+      await expectRows(h, pipe(select({ n: count(), top: max(u.c.s) }), from(u)), [{ n: 3, top: 300 }])
+    })
+
+    it('ORDER BY … NULLS FIRST/LAST on a set operation (emulated on MySQL)', async () => {
+      const bonuses = pipe(select({ s: emp.c.bonus }), from(emp), where(gt(emp.c.id, 1)))
+      const none = pipe(select({ s: emp.c.bonus }), from(emp), where(eq(emp.c.id, 1)))
+      await expectRows(h, pipe(union(bonuses, none), orderBy(asc(label('s'), 'LAST'))), [{ s: 10 }, { s: 20 }, { s: 50 }, { s: null }])
+      await expectRows(h, pipe(union(bonuses, none), orderBy(desc(label('s'), 'FIRST'))), [{ s: null }, { s: 50 }, { s: 20 }, { s: 10 }])
     })
 
     it('set operations nest, with LIMIT on the compound', async () => {
