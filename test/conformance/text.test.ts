@@ -11,6 +11,9 @@ import { conformance, expectError, expectSql, failure, rows, run } from './suppo
 
 const notes = table('notes', { id: integer().primaryKey().autoIncrement(false), n: integer(), body: textColumn() })
 
+/** Identifiers with both quote characters, a placeholder character and a space. */
+const odd = table('odd "t" ?', { id: integer().primaryKey().autoIncrement(false), col: textColumn().named('c`o?l $1') })
+
 const nasty = [
   "O'Brien",
   "'; DROP TABLE notes; --",
@@ -66,6 +69,20 @@ conformance(
       expect(await rows(h, text(`SELECT '\\:abc' AS v`, {}, { v: types.text }))).toStrictEqual([{ v: ':abc' }])
     })
 
+    it("a '?' or '$1' inside a string literal of text() is not a placeholder", async () => {
+      expect(await rows(h, text(`SELECT '?' AS a, '$1' AS b, :v AS c`, { v: 'x' }, { a: types.text, b: types.text, c: types.text }))).toStrictEqual([{ a: '?', b: '$1', c: 'x' }])
+    })
+
+    it('identifiers holding quotes, backticks, ? and $1 are quoted, never parsed', async () => {
+      await run(h, insertInto(odd, [{ id: 1, col: 'one' }, { id: 2, col: '?' }]))
+      expect(await rows(h, pipe(select(odd), where(eq(odd.c.col, '?'))))).toStrictEqual([{ id: 2, col: '?' }])
+      await expectSql(h, pipe(select({ v: odd.c.col }), from(odd)), {
+        sqlite: 'SELECT "odd ""t"" ?"."c`o?l $1" AS "v" FROM "odd ""t"" ?"',
+        postgres: 'SELECT "odd ""t"" ?"."c`o?l $1" AS "v" FROM "odd ""t"" ?"',
+        mysql: 'SELECT `odd "t" ?`.`c``o?l $1` AS `v` FROM `odd "t" ?`',
+      })
+    })
+
     it('a missing bind is an InvalidStatement, not SQL', async () => {
       expectError(await failure(h, text('SELECT :nope AS v', {})), 'InvalidStatement')
     })
@@ -118,7 +135,7 @@ conformance(
     })
   },
   {
-    tables: [notes],
+    tables: [notes, odd],
     seed: async (h) => {
       await run(h, insertInto(notes, nasty.map((body, i) => ({ id: i + 1, body }))))
     },
