@@ -97,6 +97,13 @@ export type DbError =
       readonly cause?: unknown
     }
   | {
+      /** A relationship was read that is not loaded and may not be loaded by a query (strategy `raise`). */
+      readonly _tag: 'RelationNotLoaded'
+      readonly entity: string
+      readonly relation: string
+      readonly message: string
+    }
+  | {
       /** The transaction was used after it ended, or a callback threw. */
       readonly _tag: 'TransactionError'
       readonly message: string
@@ -119,6 +126,7 @@ export const describe = (e: DbError): string => {
     case 'StaleData':
     case 'ValidationError':
     case 'TransactionError':
+    case 'RelationNotLoaded':
       return `${e._tag}: ${e.message}`
     case 'PoolTimeout':
       return `PoolTimeout: no connection became free within ${e.waitedMs} ms`

@@ -14,6 +14,7 @@ import type { Expr } from '../algebra/Expr.js'
 import type { SqlType } from '../algebra/SqlType.js'
 import type { AnyTable, Column, ColumnBuilders, ColumnValue, ColumnsOf, InsertRowOf, RowOf, Table } from '../algebra/Table.js'
 import type { DbError } from '../effects/DbError.js'
+import type { Relation } from './relations.js'
 import { evaluate } from './evaluate.js'
 
 /** Where an instance sits in a session: its row key. Absent on transient values. */
@@ -23,38 +24,23 @@ export const INSTANCE: unique symbol = Symbol('athanor.instance')
 export interface InstanceMeta {
   readonly entity: AnyEntity
   readonly key?: string
+  /** Relationships that may not be loaded by `S.load` (the `raise` strategy of the query that read the value). */
+  readonly raise?: ReadonlyArray<string>
 }
 
-/** A relationship from one entity to another. */
-export type Relation =
-  | {
-      readonly _tag: 'HasMany'
-      readonly target: () => AnyEntity
-      /** The child's foreign-key column (inferred from the child table's foreign keys when absent). */
-      readonly foreignKey?: () => Column<unknown>
-      readonly backPopulates?: string
-      readonly cascade: ReadonlyArray<'save' | 'delete' | 'delete-orphan'>
-    }
-  | {
-      readonly _tag: 'BelongsTo'
-      readonly target: () => AnyEntity
-      /** This table's foreign-key column (inferred when absent). */
-      readonly foreignKey?: () => Column<unknown>
-      readonly backPopulates?: string
-    }
+export { belongsTo, hasMany, hasOne, manyToMany, relations, type Relation } from './relations.js'
 
-/** One-to-many: the target's rows point at this one. @category relationships */
-export const hasMany = (
-  target: () => AnyEntity,
-  options: { readonly foreignKey?: () => Column<unknown>; readonly backPopulates?: string; readonly cascade?: ReadonlyArray<'save' | 'delete' | 'delete-orphan'> } = {},
-): Relation => ({ _tag: 'HasMany', target, ...options, cascade: options.cascade ?? ['save'] })
-
-/** Many-to-one: this row points at the target's. @category relationships */
-export const belongsTo = (target: () => AnyEntity, options: { readonly foreignKey?: () => Column<unknown>; readonly backPopulates?: string } = {}): Relation => ({
-  _tag: 'BelongsTo',
-  target,
-  ...options,
-})
+/** Inheritance: where an entity sits in a hierarchy mapped to one table or to joined tables. */
+export interface Inheritance {
+  readonly kind: 'single' | 'joined'
+  /** The discriminator column's property key (on the root table). */
+  readonly discriminator: string
+  /** This entity's discriminator value. */
+  readonly identity: string
+  readonly parent?: AnyEntity
+  /** The subtypes registered so far (filled by `subEntity`). @internal */
+  readonly subtypes: AnyEntity[]
+}
 
 /** A hybrid property: one expression over the entity's columns, compiled in queries and evaluated on values. */
 export interface Hybrid<A> {
@@ -90,13 +76,16 @@ export interface EntityOptions<C extends ColumnBuilders, Rel extends Readonly<Re
   /** The integer column bumped on every update; a stale update is a StaleData error. */
   readonly version?: keyof C & string
   readonly events?: MapperEvents<RowOf<C>>
+  /** The discriminator column of an inheritance hierarchy rooted here (see `subEntity`). */
+  readonly polymorphicOn?: keyof C & string
+  /** This entity's discriminator value (with `polymorphicOn`). */
+  readonly identity?: string
 }
 
 type HybridValues<H> = { readonly [K in keyof H]: H[K] extends Hybrid<infer A> ? A : never }
 
 /** An entity's value: its row, hybrid values, and relation values when present. */
-export type Instance<C extends ColumnBuilders, H = {}> = Readonly<RowOf<C>> &
-  HybridValues<H> & { readonly [k: string]: unknown; readonly [INSTANCE]?: InstanceMeta }
+export type Instance<C extends ColumnBuilders, H = {}> = Readonly<RowOf<C>> & HybridValues<H> & { readonly [INSTANCE]?: InstanceMeta }
 
 /** What `make` accepts: an insertable row, plus related instances under relation names. */
 export type MakeInput<C extends ColumnBuilders, Rel> = InsertRowOf<C> & { readonly [K in keyof Rel]?: AnyInstance | ReadonlyArray<AnyInstance> }
@@ -107,7 +96,11 @@ export type AnyInstance = { readonly [k: string]: unknown; readonly [INSTANCE]?:
 /** The entity's static description. */
 export interface EntityMeta {
   readonly name: string
+  /** The entity's own table (for a joined-inheritance subtype, its subtable). */
   readonly table: AnyTable
+  /** Every table the entity's rows span, root first (one, except in joined inheritance). */
+  readonly tables: ReadonlyArray<AnyTable>
+  readonly inheritance?: Inheritance
   readonly relations: Readonly<Record<string, Relation>>
   readonly hybrids: Readonly<Record<string, Hybrid<unknown>>>
   readonly synonyms: Readonly<Record<string, string>>
@@ -255,7 +248,9 @@ export const entity = <
   const meta: EntityMeta = {
     name: options.name ?? table.name,
     table,
-    relations: options.relations ?? {},
+    tables: [table],
+    ...(options.polymorphicOn ? { inheritance: { kind: 'single' as const, discriminator: options.polymorphicOn, identity: options.identity ?? table.name, subtypes: [] } } : {}),
+    relations: { ...(options.relations ?? {}) },
     hybrids,
     synonyms,
     validators: (options.validators ?? []) as ReadonlyArray<Validator<never>>,
@@ -273,6 +268,7 @@ export const entity = <
       else if (k in synonyms) row[synonyms[k]] = src[k]
       else row[k] = src[k]
     }
+    if (meta.inheritance && row[meta.inheritance.discriminator] === undefined) row[meta.inheritance.discriminator] = meta.inheritance.identity
     const checked = validateRow(meta, row)
     if (E.isLeft(checked)) return checked
     return E.right(attach({ ...withHybrids(meta, row), ...rels } as Instance<C, H>, { entity: self }))
@@ -283,6 +279,13 @@ export const entity = <
   const self = { ...columns, $: meta, table, make } as unknown as Entity<C, Rel, H>
   registry.set(table.name, self)
   return self
+}
+
+/** The root of an entity's inheritance hierarchy (the entity itself when it has no parent). @category mapping */
+export const rootOf = (en: AnyEntity): AnyEntity => {
+  let e = en
+  while (e.$.inheritance?.parent) e = e.$.inheritance.parent
+  return e
 }
 
 /** The value type of a column of an entity's table (helper for signatures). */

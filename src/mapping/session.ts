@@ -33,15 +33,17 @@ import {
   type TrackedRow,
   type UnitOfWork,
 } from '../effects/session/UnitOfWork.js'
-import { attach, entityOfTable, metaOf, validateRow, withHybrids, type AnyEntity, type AnyInstance, type EntityMeta } from './Entity.js'
-import { evaluate } from './evaluate.js'
-import { linkBetween } from './relations.js'
+import { addGraph, columnsFor, deleteCascade, setRelation } from './cascade.js'
+import { attach, entityOfTable, metaOf, validateRow, withHybrids, type AnyEntity, type AnyInstance, type EntityMeta, type INSTANCE } from './Entity.js'
+import { hydrate as hydrateGraph, merge as mergeShapes, partRow, shapeOf, valuesOf } from './graph.js'
+import { entitySelect, hydrateAll, isLoaded, loadRelation, plansFor, raisedBy, runQuery, shapeOfPlans } from './loading.js'
+import type { Load, LoadsOf } from './loadOptions.js'
+import { resolve, type Cardinality, type InstanceOf, type RelatedValue, type RelationRef } from './relations.js'
 
 export { flush, commit, rollback, orElse, fail, fromEither, fromConnection, state, runWith, type Session, type SessionEnv, type SessionListeners } from '../effects/session/Session.js'
 
 type Session<A> = Core.Session<A>
 type Row = Readonly<Record<string, unknown>>
-type InstanceOf<En> = En extends { readonly make: (input: never) => E.Either<DbError, infer I> } ? I : AnyInstance
 
 /** Chains session steps (re-exported from fp-ts for convenience). @category session */
 export const chain = SRTE.chain
@@ -52,67 +54,17 @@ export const of = <A>(a: A): Session<A> => SRTE.right(a)
 
 const invalid = (message: string): DbError => ({ _tag: 'InvalidStatement', message })
 
-const columnsOnly = (meta: EntityMeta, value: Row): Record<string, unknown> => {
-  const out: Record<string, unknown> = {}
-  for (const c of meta.table.columnNames) if (value[c.key] !== undefined) out[c.key] = value[c.key]
-  for (const s of Object.keys(meta.synonyms)) if (value[s] !== undefined && out[meta.synonyms[s]] === undefined) out[meta.synonyms[s]] = value[s]
-  return out
-}
+const columnsOnly = (meta: EntityMeta, value: Row): Record<string, unknown> => columnsFor(meta, value)
 
-/** The session's value of a tracked row. @internal */
+/** The session's value of a tracked row (its columns only). @internal */
 export const hydrate = (entity: AnyEntity, row: TrackedRow): AnyInstance => attach({ ...withHybrids(entity.$, row.values) }, { entity, key: row.key })
 
 const entityFor = (row: TrackedRow): AnyEntity | undefined => entityOfTable(row.table.name)
 
-const addGraph = (uow: UnitOfWork, value: AnyInstance, parent?: { readonly childKey: string; readonly ref: PendingRef; readonly known?: unknown }): E.Either<DbError, readonly [UnitOfWork, RowKey]> => {
-  const m = metaOf(value)
-  if (!m) return E.left(invalid('only values built with an entity’s make() (or read through a session) can be added'))
-  const meta = m.entity.$
-  if (m.key !== undefined) {
-    const tracked = lookup(uow, m.key)
-    if (tracked && tracked.state !== 'deleted') return E.right([uow, tracked.key])
-  }
-  let u = uow
-  const values: Record<string, unknown> = columnsOnly(meta, value)
-  const refs: Record<string, PendingRef> = {}
-  if (parent) {
-    if (parent.known !== undefined) values[parent.childKey] = parent.known
-    else refs[parent.childKey] = parent.ref
-  }
-  const rels = meta.relations
-  for (const name of Object.keys(rels)) {
-    const rel = rels[name]
-    const target = value[name]
-    if (rel._tag !== 'BelongsTo' || target === undefined || target === null) continue
-    const link = linkBetween(meta.table, rel.target().$.table, rel)
-    if (!link) return E.left(invalid(`${meta.name}.${name}: no single foreign key to ${rel.target().$.name}; name it with foreignKey`))
-    const added = addGraph(u, target as AnyInstance)
-    if (E.isLeft(added)) return added
-    u = added.right[0]
-    const p = lookup(u, added.right[1])!
-    if (p.state === 'persistent') values[link.childKey] = p.values[link.parentKey]
-    else refs[link.childKey] = { row: p.key, column: link.parentKey }
-  }
-  const [withRow, key] = addPending(u, meta.table, values, refs, meta.versionKey)
-  u = withRow
-  for (const name of Object.keys(rels)) {
-    const rel = rels[name]
-    const children = value[name]
-    if (rel._tag !== 'HasMany' || !Array.isArray(children) || !rel.cascade.includes('save')) continue
-    const link = linkBetween(rel.target().$.table, meta.table, rel)
-    if (!link) return E.left(invalid(`${meta.name}.${name}: no single foreign key from ${rel.target().$.name}; name it with foreignKey`))
-    for (const child of children as ReadonlyArray<AnyInstance>) {
-      const added = addGraph(u, child, { childKey: link.childKey, ref: { row: key, column: link.parentKey }, known: values[link.parentKey] })
-      if (E.isLeft(added)) return added
-      u = added.right[0]
-    }
-  }
-  return E.right([u, key])
-}
-
 /**
  * Adds a value (and, by the save cascade, the related values it holds) to the session as
- * pending; it is inserted at the next flush. Returns the session's value.
+ * pending; it is inserted at the next flush. Returns the session's value, holding the same
+ * relationships as the given one.
  * @category session
  */
 export const add =
@@ -122,9 +74,9 @@ export const add =
   () => {
     const r = addGraph(uow, value)
     if (E.isLeft(r)) return Promise.resolve(r)
-    const [u, key] = r.right
+    const [u, row] = r.right
     const m = metaOf(value)!
-    return Promise.resolve(E.right<DbError, [I, UnitOfWork]>([hydrate(m.entity, lookup(u, key)!) as I, u]))
+    return Promise.resolve(E.right<DbError, [I, UnitOfWork]>([hydrateGraph(u, m.entity, row, shapeOf(value)) as I, u]))
   }
 
 /** Adds several values. @category session */
@@ -134,56 +86,72 @@ export const addAll = <I extends AnyInstance>(values: ReadonlyArray<I>): Session
 export const create = <En extends AnyEntity>(entity: En, input: Parameters<En['make']>[0]): Session<InstanceOf<En>> =>
   pipe(Core.fromEither(entity.make(input)), SRTE.chain((v) => add(v as InstanceOf<En>)))
 
-/** A query over an entity, as combinators applied to `select(entity.table)`. */
+/** A query over an entity, as combinators applied to the entity's select. */
 export type QueryStep = (q: Select<Row>) => Select<Row>
 
-const querySelect = (entity: AnyEntity, steps: ReadonlyArray<QueryStep>): Select<Row> =>
-  steps.reduce((q, f) => f(q), select(entity.$.table) as unknown as Select<Row>)
+/** A step of an entity query: a query combinator, or the load options (`load(…)`) of entities of `En`. */
+export type Step<En> = QueryStep | Load<En | unknown, unknown>
 
-const load = (entity: AnyEntity, q: Select<Row>): Session<ReadonlyArray<AnyInstance>> =>
-  pipe(
-    Core.loadRows(entity.$.table, (conn) => conn.execute(q) as TE.TaskEither<DbError, ReadonlyArray<RowValues>>, entity.$.versionKey),
-    SRTE.map((rows) => rows.filter((r) => r.state !== 'deleted').map((r) => hydrate(entity, r))),
+/** The values an entity query returns: the entity's values with its default-loaded relationships and those the steps load. */
+export type Result<En, Steps> = InstanceOf<En> & (En extends { readonly _Defaults?: infer D } ? Exclude<D, undefined> : unknown) & LoadsOf<Steps>
+
+const isLoad = (s: Step<unknown>): s is Load<unknown, unknown> => typeof s === 'object' && s !== null && (s as { _tag?: unknown })._tag === 'Load'
+
+const querySelect = (entity: AnyEntity, steps: ReadonlyArray<Step<unknown>>): Select<Row> =>
+  steps.reduce((q, f) => (isLoad(f) ? q : f(q)), entitySelect(entity))
+
+const query = (entity: AnyEntity, steps: ReadonlyArray<Step<unknown>>): Session<ReadonlyArray<AnyInstance>> => {
+  const options = steps.filter(isLoad).flatMap((l) => l.options)
+  const plans = plansFor(entity, options)
+  if (E.isLeft(plans)) return SRTE.left(plans.left)
+  return pipe(
+    runQuery(entity, querySelect(entity, steps).node, plans.right),
+    SRTE.chain((rows) => hydrateAll(entity, rows, shapeOfPlans(plans.right), raisedBy(options))),
   )
+}
 
 /**
- * Every value of `entity` matching the query steps, identity-mapped (autoflushes first).
+ * Every value of `entity` matching the query steps, identity-mapped (autoflushes first), with
+ * the relationships its load options (and the relationships' eager defaults) load.
  *
  * @example
  * S.all(User, where(eq(User.name, 'Alice')), orderBy(asc(User.id)))
+ * S.all(Author, load(selectin(Author.books, selectin(Book.reviews))))
  * @category session
  */
-export const all = <En extends AnyEntity>(entity: En, ...steps: ReadonlyArray<QueryStep>): Session<ReadonlyArray<InstanceOf<En>>> =>
-  load(entity, querySelect(entity, steps)) as Session<ReadonlyArray<InstanceOf<En>>>
+export const all = <En extends AnyEntity, Steps extends ReadonlyArray<Step<En>>>(entity: En, ...steps: Steps): Session<ReadonlyArray<Result<En, Steps>>> =>
+  query(entity, steps) as Session<ReadonlyArray<Result<En, Steps>>>
+
+const limitOne: QueryStep = (q) => ({ ...q, node: { ...q.node, limit: { _tag: 'Param', value: 1, type: { _tag: 'Integer' } } } })
 
 /** The first value, if any. @category session */
-export const first = <En extends AnyEntity>(entity: En, ...steps: ReadonlyArray<QueryStep>): Session<O.Option<InstanceOf<En>>> =>
+export const first = <En extends AnyEntity, Steps extends ReadonlyArray<Step<En>>>(entity: En, ...steps: Steps): Session<O.Option<Result<En, Steps>>> =>
   pipe(
-    all(entity, ...steps, (q) => ({ ...q, node: { ...q.node, limit: { _tag: 'Param', value: 1, type: { _tag: 'Integer' } } } })),
-    SRTE.map((rows) => O.fromNullable(rows[0])),
+    query(entity, [...steps, limitOne]),
+    SRTE.map((rows) => O.fromNullable(rows[0] as Result<En, Steps> | undefined)),
   )
 
 /** Exactly one value: NoResult or MultipleResults otherwise. @category session */
-export const one = <En extends AnyEntity>(entity: En, ...steps: ReadonlyArray<QueryStep>): Session<InstanceOf<En>> =>
+export const one = <En extends AnyEntity, Steps extends ReadonlyArray<Step<En>>>(entity: En, ...steps: Steps): Session<Result<En, Steps>> =>
   pipe(
     all(entity, ...steps),
     SRTE.chain((rows) =>
       rows.length === 1
         ? SRTE.right(rows[0])
-        : SRTE.left<UnitOfWork, Core.SessionEnv, DbError, InstanceOf<En>>(
+        : SRTE.left<UnitOfWork, Core.SessionEnv, DbError, Result<En, Steps>>(
             rows.length === 0 ? { _tag: 'NoResult', sql: `${entity.$.name} query` } : { _tag: 'MultipleResults', sql: `${entity.$.name} query`, count: rows.length },
           ),
     ),
   )
 
 /** At most one value: MultipleResults when more. @category session */
-export const oneOrNone = <En extends AnyEntity>(entity: En, ...steps: ReadonlyArray<QueryStep>): Session<O.Option<InstanceOf<En>>> =>
+export const oneOrNone = <En extends AnyEntity, Steps extends ReadonlyArray<Step<En>>>(entity: En, ...steps: Steps): Session<O.Option<Result<En, Steps>>> =>
   pipe(
     all(entity, ...steps),
     SRTE.chain((rows) =>
       rows.length <= 1
         ? SRTE.right(O.fromNullable(rows[0]))
-        : SRTE.left<UnitOfWork, Core.SessionEnv, DbError, O.Option<InstanceOf<En>>>({ _tag: 'MultipleResults', sql: `${entity.$.name} query`, count: rows.length }),
+        : SRTE.left<UnitOfWork, Core.SessionEnv, DbError, O.Option<Result<En, Steps>>>({ _tag: 'MultipleResults', sql: `${entity.$.name} query`, count: rows.length }),
     ),
   )
 
@@ -221,8 +189,9 @@ export const get =
     if (key === undefined) return SRTE.left<UnitOfWork, Core.SessionEnv, DbError, O.Option<InstanceOf<En>>>(invalid(`get(${entity.$.name}): incomplete primary key`))(uow)
     const tracked = lookup(uow, key)
     if (tracked) return SRTE.right<UnitOfWork, Core.SessionEnv, DbError, O.Option<InstanceOf<En>>>(tracked.state === 'deleted' ? O.none : O.some(hydrate(entity, tracked) as InstanceOf<En>))(uow)
+    const byKey: QueryStep = (q) => pipe(q, where(pkPredicate(table, values)))
     return pipe(
-      load(entity, pipe(select(table) as unknown as Select<Row>, where(pkPredicate(table, values)))),
+      query(entity, [byKey]),
       SRTE.map((rows) => O.fromNullable(rows[0] as InstanceOf<En> | undefined)),
     )(uow)
   }
@@ -233,41 +202,113 @@ const tracked = (uow: UnitOfWork, value: AnyInstance, what: string): E.Either<Db
   return row ? E.right(row) : E.left(invalid(`${what}: the value is not in this session (add or merge it first)`))
 }
 
+/** What `update` accepts: new column values, and new values for the relationships the value holds. */
+export type Changes<I> = Partial<Omit<I, typeof INSTANCE>>
+
 /**
- * Records new values for some columns (validated) and returns the new value; the UPDATE of
- * the changed columns happens at the next flush.
+ * Records new values for some columns (validated) and for relationships, and returns the new
+ * value; the UPDATE of the changed columns happens at the next flush. A relationship given a
+ * new value changes its foreign keys or association rows, both sides of a back-populated
+ * pair, and deletes orphans of a `delete-orphan` collection.
  *
  * @example
  * S.update(alice, { name: 'Alicia' })
+ * S.update(book, { author: bob })                       // bob.books gains it, alice.books loses it
+ * S.update(author, { books: author.books.slice(1) })    // delete-orphan: the first book is deleted at flush
  * @category session
  */
 export const update =
-  <I extends AnyInstance>(value: I, changes: Partial<Omit<I, typeof import('./Entity.js').INSTANCE>>): Session<I> =>
-  (uow) =>
-  () =>
-  () => {
+  <I extends AnyInstance>(value: I, changes: Changes<I>): Session<I> =>
+  (uow) => {
     const row = tracked(uow, value, 'update')
-    if (E.isLeft(row)) return Promise.resolve(row)
+    if (E.isLeft(row)) return SRTE.left<UnitOfWork, Core.SessionEnv, DbError, I>(row.left)(uow)
     const entity = metaOf(value)!.entity
-    const cols = columnsOnly(entity.$, changes as Row)
-    const merged = { ...row.right.values, ...cols }
-    const ok = validateRow(entity.$, merged)
-    if (E.isLeft(ok)) return Promise.resolve(ok)
-    const u = patch(uow, row.right.key, cols)
-    return Promise.resolve(E.right<DbError, [I, UnitOfWork]>([hydrate(entity, lookup(u, row.right.key)!) as I, u]))
+    const meta = entity.$
+    const ch = changes as Row
+    let u = uow
+    const root = row.right
+    const merged = { ...valuesOf(u, entity, root), ...columnsOnly(meta, ch) }
+    const ok = validateRow(meta, merged)
+    if (E.isLeft(ok)) return SRTE.left<UnitOfWork, Core.SessionEnv, DbError, I>(ok.left)(uow)
+    for (let i = 0; i < meta.tables.length; i++) {
+      const cols = columnsFor(meta, ch, i)
+      if (Object.keys(cols).length === 0) continue
+      const part = i === 0 ? root : partRow(u, root, meta.tables[i].name)
+      if (part) u = patch(u, part.key, cols)
+    }
+    const rels = Object.keys(ch).filter((k) => k in meta.relations)
+    const shape = mergeShapes(shapeOf(value), rels.map((name) => ({ name, nested: shapeOf(Array.isArray(ch[name]) ? (ch[name] as ReadonlyArray<unknown>)[0] : ch[name]) })))
+    return pipe(
+      rels.reduce<Session<void>>((acc, name) => pipe(acc, SRTE.chain((): Session<void> => (s: UnitOfWork) => setRelation(entity, lookup(s, root.key)!, name, ch[name])(s))), SRTE.right(undefined)),
+      SRTE.chain(() => SRTE.gets((s: UnitOfWork) => hydrateGraph(s, entity, lookup(s, root.key)!, shape) as I)),
+    )(u)
   }
 
-/** Marks a value for deletion at the next flush (a pending one is simply dropped). @category session */
+/**
+ * Sets what a relationship of a value holds, typed by the relationship's reference (works
+ * whether or not the value holds it yet). Returns the new value, holding the relationship.
+ *
+ * @example
+ * S.relate(book, Book.author, bob)
+ * @category session
+ */
+export const relate = <I extends AnyInstance, Name extends string, Tgt, Card extends Cardinality>(
+  value: I,
+  ref: RelationRef<unknown, Name, Tgt, Card>,
+  held: Card extends 'many' ? ReadonlyArray<InstanceOf<Tgt>> : InstanceOf<Tgt> | null,
+): Session<I & { readonly [K in Name]: RelatedValue<Tgt, Card, unknown> }> =>
+  update(value, { [ref.name]: held } as Changes<I>) as Session<I & { readonly [K in Name]: RelatedValue<Tgt, Card, unknown> }>
+
+/**
+ * Marks a value for deletion at the next flush (a pending one is simply dropped), with its
+ * cascades: `delete` children (loaded when needed) and association rows; `passiveDeletes`
+ * children are left to the database's ON DELETE CASCADE.
+ * @category session
+ */
 const remove =
   (value: AnyInstance): Session<void> =>
-  (uow) =>
-  () =>
-  () => {
+  (uow) => {
     const row = tracked(uow, value, 'delete')
-    if (E.isLeft(row)) return Promise.resolve(row)
-    return Promise.resolve(E.right<DbError, [void, UnitOfWork]>([undefined, markDeleted(uow, row.right.key)]))
+    if (E.isLeft(row)) return SRTE.left<UnitOfWork, Core.SessionEnv, DbError, void>(row.left)(uow)
+    return deleteCascade(metaOf(value)!.entity, [row.right])(uow)
   }
 export { remove as delete }
+
+/**
+ * Loads a relationship of a value already in the session, explicitly (one SELECT; none when
+ * already loaded), and returns the value holding it. A relationship whose strategy is `raise`
+ * (by default or by the query that read the value) is a RelationNotLoaded error instead.
+ *
+ * @example
+ * S.load(author, Author.books)   // Session<typeof author & { books: ReadonlyArray<BookValue> }>
+ * @category session
+ */
+export const load =
+  <I extends AnyInstance, Name extends string, Tgt, Card extends Cardinality>(
+    value: I,
+    ref: RelationRef<unknown, Name, Tgt, Card> | Name,
+  ): Session<I & { readonly [K in Name]: RelatedValue<Tgt, Card, unknown> }> =>
+  (uow) => {
+    type Out = I & { readonly [K in Name]: RelatedValue<Tgt, Card, unknown> }
+    const row = tracked(uow, value, 'load')
+    if (E.isLeft(row)) return SRTE.left<UnitOfWork, Core.SessionEnv, DbError, Out>(row.left)(uow)
+    const m = metaOf(value)!
+    const name = typeof ref === 'string' ? ref : ref.name
+    const rel = m.entity.$.relations[name]
+    if (!rel) return SRTE.left<UnitOfWork, Core.SessionEnv, DbError, Out>(invalid(`${m.entity.$.name} has no relationship "${name}"`))(uow)
+    const shape = mergeShapes(shapeOf(value), [{ name, nested: [] }])
+    const done: Session<Out> = SRTE.gets((s: UnitOfWork) => hydrateGraph(s, m.entity, lookup(s, row.right.key)!, shape, m.raise) as Out)
+    if (isLoaded(uow, row.right, name)) return done(uow)
+    if (rel.lazy === 'raise' || (m.raise ?? []).includes(name))
+      return SRTE.left<UnitOfWork, Core.SessionEnv, DbError, Out>({ _tag: 'RelationNotLoaded', entity: m.entity.$.name, relation: name, message: `${m.entity.$.name}.${name} is not loaded and its strategy is raise` })(uow)
+    const r = resolve(m.entity, name)
+    if (typeof r === 'string') return SRTE.left<UnitOfWork, Core.SessionEnv, DbError, Out>(invalid(r))(uow)
+    return pipe(
+      Core.autoflush,
+      SRTE.chain((): Session<void> => (s) => loadRelation(m.entity, [lookup(s, row.right.key)!], { strategy: 'selectin', r, nested: [] })(s)),
+      SRTE.chain((): Session<Out> => done),
+    )(uow)
+  }
 
 /** Forgets a value without touching the database (SQLAlchemy's expunge). @category session */
 export const expunge =
@@ -321,7 +362,7 @@ export const current =
   (uow) => {
     const m = metaOf(value)
     const row = m?.key !== undefined ? lookup(uow, m.key) : undefined
-    return () => TE.right<DbError, [O.Option<I>, UnitOfWork]>([row && row.state !== 'deleted' ? O.some(hydrate(m!.entity, row) as I) : O.none, uow])
+    return () => TE.right<DbError, [O.Option<I>, UnitOfWork]>([row && row.state !== 'deleted' ? O.some(hydrateGraph(uow, m!.entity, row, shapeOf(value)) as I) : O.none, uow])
   }
 
 /** SQLAlchemy's object states. */
@@ -337,141 +378,7 @@ export const stateOf =
     return () => TE.right<DbError, [ObjectState, UnitOfWork]>([row ? row.state : 'detached', uow])
   }
 
-// ---------------------------------------------------------------- bulk paths
-
-/** Inserts many rows without tracking them (no identity map, no events); returns the count. @category session */
-export const bulkInsert = (entity: AnyEntity, rows: ReadonlyArray<Row>): Session<number> => {
-  for (const r of rows) {
-    const ok = validateRow(entity.$, r)
-    if (E.isLeft(ok)) return SRTE.left(ok.left)
-  }
-  const table = entity.$.table
-  return Core.fromConnection((conn, env) => async () => {
-    const width = Math.max(1, table.columnNames.length)
-    const per = Math.max(1, Math.min(5000, Math.floor(env.dialect.capabilities.maxParams / width)))
-    let n = 0
-    for (let i = 0; i < rows.length; i += per) {
-      const r = await conn.run(insertInto(table, rows.slice(i, i + per) as never))()
-      if (E.isLeft(r)) return r
-      n += r.right.rowsAffected
-    }
-    return E.right(n)
-  })
-}
-
-/** Updates many rows by primary key without tracking them; returns the count. @category session */
-export const bulkUpdate = (entity: AnyEntity, rows: ReadonlyArray<Row>): Session<number> => {
-  const table = entity.$.table
-  const keys = primaryKeyOf(table)
-  return Core.fromConnection((conn) => async () => {
-    let n = 0
-    for (const r of rows) {
-      if (keys.some((k) => r[k] === undefined)) return E.left(invalid(`bulkUpdate(${entity.$.name}): a row lacks its primary key`))
-      const set = Object.fromEntries(Object.keys(r).filter((k) => !keys.includes(k)).map((k) => [k, r[k]]))
-      const res = await conn.run(pipe(updateStmt(table, set as never), where(pkPredicate(table, r))))()
-      if (E.isLeft(res)) return res
-      n += res.right.rowsAffected
-    }
-    return E.right(n)
-  })
-}
-
-/** How a query-level UPDATE/DELETE keeps the session's values in step (SQLAlchemy's synchronize_session). */
-export type Synchronize = 'evaluate' | 'fetch' | false
-
-const evaluateOn = (table: AnyTable, values: RowValues) => (_t: string, column: string) => {
-  const key = table.columnNames.find((c) => c.name === column)?.key
-  return key === undefined ? E.left(`unknown column ${column}`) : E.right(values[key] ?? null)
-}
-
-const matchesInMemory = (uow: UnitOfWork, table: AnyTable, cond: Predicate): E.Either<DbError, ReadonlyArray<TrackedRow>> => {
-  const out: TrackedRow[] = []
-  for (const row of uow.rows.values()) {
-    if (row.table.name !== table.name || row.state !== 'persistent') continue
-    const r = evaluate(cond.node, evaluateOn(table, row.values))
-    if (E.isLeft(r)) return E.left(invalid(`synchronize 'evaluate': ${r.left}; use 'fetch'`))
-    if (r.right === true) out.push(row)
-  }
-  return E.right(out)
-}
-
-/**
- * A query-level UPDATE (`UPDATE … SET … WHERE cond`) that keeps tracked values in step:
- * 'evaluate' applies the change in memory to tracked rows matching `cond`; 'fetch' reads the
- * matching keys first and reloads them after.
- * @category session
- */
-export const updateWhere = (entity: AnyEntity, values: Row, cond: Predicate, synchronize: Synchronize = 'evaluate'): Session<number> => {
-  const table = entity.$.table
-  const stmt = pipe(updateStmt(table, values as never), where(cond))
-  return pipe(
-    Core.autoflush,
-    SRTE.chain(() => (uow: UnitOfWork) => (env: Core.SessionEnv) => async () => {
-      const matched = synchronize === 'evaluate' ? matchesInMemory(uow, table, cond) : E.right([] as ReadonlyArray<TrackedRow>)
-      if (E.isLeft(matched)) return matched
-      let fetchedKeys: ReadonlyArray<Row> = []
-      if (synchronize === 'fetch') {
-        const pkSel = Object.fromEntries(primaryKeyOf(table).map((k) => [k, (table.c as Readonly<Record<string, Column<unknown>>>)[k]]))
-        const r = await env.conn.execute(pipe(select(pkSel), from(table), where(cond)))()
-        if (E.isLeft(r)) return r
-        fetchedKeys = r.right as ReadonlyArray<Row>
-      }
-      const res = await env.conn.run(stmt)()
-      if (E.isLeft(res)) return res
-      let u = uow
-      if (synchronize === 'evaluate') {
-        for (const row of matched.right) {
-          const next: Record<string, unknown> = { ...row.values }
-          for (const k of Object.keys(values)) {
-            const v = values[k]
-            const isExpr = typeof v === 'object' && v !== null && 'node' in v && !(v instanceof Date) && !(v instanceof Uint8Array)
-            const ev = isExpr ? evaluate((v as { readonly node: import('../algebra/ast.js').ExprNode }).node, evaluateOn(table, row.values)) : E.right(v)
-            if (E.isLeft(ev)) return E.left(invalid(`synchronize 'evaluate': ${ev.left}; use 'fetch'`))
-            next[k] = ev.right
-          }
-          u = { ...u, rows: u.rows.set(row.key, { ...row, loaded: next, values: next }) }
-        }
-      } else if (synchronize === 'fetch' && fetchedKeys.length > 0) {
-        const keys = primaryKeyOf(table)
-        const c = table.c as Readonly<Record<string, Column<unknown>>>
-        const cond2 = keys.length === 1 ? isIn(c[keys[0]], fetchedKeys.map((k) => k[keys[0]])) : pkPredicate(table, fetchedKeys[0])
-        const fresh = await env.conn.execute(pipe(select(table) as unknown as Select<Row>, where(cond2)))()
-        if (E.isLeft(fresh)) return fresh
-        for (const r of fresh.right) {
-          const key = identityKey(table, r)
-          const row = key !== undefined ? u.rows.get(key) : undefined
-          if (row) u = { ...u, rows: u.rows.set(row.key, { ...row, loaded: r, values: r }) }
-        }
-      }
-      return E.right([res.right.rowsAffected, u] as [number, UnitOfWork])
-    }),
-  )
-}
-
-/** A query-level DELETE that drops matching tracked values ('evaluate' or 'fetch'). @category session */
-export const deleteWhere = (entity: AnyEntity, cond: Predicate, synchronize: Synchronize = 'evaluate'): Session<number> => {
-  const table = entity.$.table
-  return pipe(
-    Core.autoflush,
-    SRTE.chain(() => (uow: UnitOfWork) => (env: Core.SessionEnv) => async () => {
-      let doomed: ReadonlyArray<RowKey> = []
-      if (synchronize === 'evaluate') {
-        const m = matchesInMemory(uow, table, cond)
-        if (E.isLeft(m)) return m
-        doomed = m.right.map((r) => r.key)
-      } else if (synchronize === 'fetch') {
-        const pkSel = Object.fromEntries(primaryKeyOf(table).map((k) => [k, (table.c as Readonly<Record<string, Column<unknown>>>)[k]]))
-        const r = await env.conn.execute(pipe(select(pkSel), from(table), where(cond)))()
-        if (E.isLeft(r)) return r
-        doomed = (r.right as ReadonlyArray<Row>).map((k) => identityKey(table, k)).filter((k): k is string => k !== undefined)
-      }
-      const res = await env.conn.run(pipe(deleteFrom(table), where(cond)))()
-      if (E.isLeft(res)) return res
-      const u = doomed.reduce((acc, k) => forget(acc, k), uow)
-      return E.right([res.right.rowsAffected, u] as [number, UnitOfWork])
-    }),
-  )
-}
+export { bulkInsert, bulkUpdate, updateWhere, deleteWhere, type Synchronize } from './bulk.js'
 
 // ---------------------------------------------------------------- running
 

@@ -137,6 +137,7 @@ export const mysqlDialect = (options: MysqlOptions = {}): Dialect => {
       nativeEnum: false,
       transactionalDdl: false,
       maxParams: 65535,
+      jsonAggregate: { array: 'JSON_ARRAY', arrayAgg: 'JSON_ARRAYAGG' },
       parenthesizedSetOperands: true,
       lockOf: options.lockOf ?? false,
       dropCascade: false,

@@ -65,6 +65,7 @@ export const postgres: Dialect = {
     nativeEnum: true,
     transactionalDdl: true,
     maxParams: 65535,
+    jsonAggregate: { array: 'json_build_array', arrayAgg: 'json_agg' },
     parenthesizedSetOperands: true,
     lockOf: true,
     dropCascade: true,

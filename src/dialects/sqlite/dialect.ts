@@ -92,6 +92,7 @@ export const sqlite: Dialect = {
     nativeEnum: false,
     transactionalDdl: true,
     maxParams: 32766,
+    jsonAggregate: { array: 'json_array', arrayAgg: 'json_group_array' },
     parenthesizedSetOperands: false,
     lockOf: false,
     dropCascade: false,

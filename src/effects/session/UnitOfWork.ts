@@ -51,7 +51,15 @@ export interface UnitOfWork {
   /** Temporary keys of rows that have since been flushed, to their permanent key. */
   readonly renamed: IMap<RowKey, RowKey>
   readonly nextSeq: number
+  /**
+   * Relationship state kept by the mapping layer (loaded collections and references), by
+   * `${row.seq}\u0000${relation}`. Opaque to the core; absent until a relationship is known.
+   */
+  readonly related?: IMap<string, RelatedKeys>
 }
+
+/** The rows a relationship of one row holds: a collection, one row, or none (null). */
+export type RelatedKeys = ReadonlyArray<RowKey> | RowKey | null
 
 /** An empty unit of work. @category session */
 export const empty: UnitOfWork = { rows: IMap(), changed: ISet(), renamed: IMap(), nextSeq: 0 }

@@ -1,0 +1,288 @@
+/**
+ * The object graph in the session's state: which rows each loaded relationship holds
+ * (`UnitOfWork.related`), the rows of the other tables of a joined-inheritance value, and
+ * hydration of values with exactly the relationships a caller asked for (a `Shape`).
+ * `connect` / `disconnect` change one edge of the graph, its foreign keys (or association
+ * row) and both sides of a back-populated pair. Pure functions over the unit of work.
+ *
+ * @category relationships
+ * @internal
+ */
+import { Map as IMap } from 'immutable'
+import {
+  addLoaded,
+  addPending,
+  identityKey,
+  lookup,
+  markDeleted,
+  patch,
+  type RelatedKeys,
+  type RowKey,
+  type RowValues,
+  type TrackedRow,
+  type UnitOfWork,
+} from '../effects/session/UnitOfWork.js'
+import { attach, metaOf, rootOf, withHybrids, type AnyEntity, type AnyInstance } from './Entity.js'
+import { inverseOf, tableWith, type Resolved } from './relations.js'
+
+/** Which relationships to hydrate, nested. */
+export interface ShapeNode {
+  readonly name: string
+  readonly nested: Shape
+}
+/** A tree of relationship names. */
+export type Shape = ReadonlyArray<ShapeNode>
+
+const slot = (row: TrackedRow, name: string): string => `${row.seq}\u0000${name}`
+
+/** The rows a relationship of a row holds, or undefined when not loaded. @internal */
+export const getRelated = (uow: UnitOfWork, row: TrackedRow, name: string): RelatedKeys | undefined => uow.related?.get(slot(row, name))
+
+/** Records the rows a relationship of a row holds. @internal */
+export const setRelated = (uow: UnitOfWork, row: TrackedRow, name: string, keys: RelatedKeys): UnitOfWork => ({
+  ...uow,
+  related: (uow.related ?? IMap<string, RelatedKeys>()).set(slot(row, name), keys),
+})
+
+const PART = '\u0000part:'
+
+/** Records the row of another table that holds part of a joined-inheritance value. @internal */
+export const setPart = (uow: UnitOfWork, root: TrackedRow, table: string, key: RowKey): UnitOfWork => setRelated(uow, root, PART + table, key)
+
+/** The entity a row really is: the subtype its discriminator names, else `en`. @internal */
+export const concrete = (en: AnyEntity, row: TrackedRow | RowValues): AnyEntity => {
+  const inh = en.$.inheritance
+  if (!inh) return en
+  const values = 'values' in row && 'seq' in row ? (row as TrackedRow).values : (row as RowValues)
+  const id = values[inh.discriminator]
+  if (id === undefined || id === null || id === inh.identity) return en
+  const find = (e: AnyEntity): AnyEntity | undefined => {
+    if (e.$.inheritance?.identity === id) return e
+    for (const s of e.$.inheritance?.subtypes ?? []) {
+      const f = find(s)
+      if (f) return f
+    }
+    return undefined
+  }
+  return find(rootOf(en)) ?? en
+}
+
+/** The tracked row holding the columns of `table` for a value whose root row is `root`. @internal */
+export const partRow = (uow: UnitOfWork, root: TrackedRow, table: string): TrackedRow | undefined => {
+  if (root.table.name === table) return root
+  const k = getRelated(uow, root, PART + table)
+  return typeof k === 'string' ? lookup(uow, k) : undefined
+}
+
+/** The tracked row holding column `key` of a value of `en`. @internal */
+export const rowHolding = (uow: UnitOfWork, en: AnyEntity, root: TrackedRow, key: string): TrackedRow => partRow(uow, root, tableWith(en, key).name) ?? root
+
+/** A value's column values across its tables. @internal */
+export const valuesOf = (uow: UnitOfWork, en: AnyEntity, root: TrackedRow): RowValues => {
+  if (en.$.tables.length === 1) return root.values
+  let out: Record<string, unknown> = {}
+  for (const t of en.$.tables) {
+    const part = partRow(uow, root, t.name)
+    if (part) out = { ...part.values, ...out }
+  }
+  return out
+}
+
+const alive = (r: TrackedRow | undefined): r is TrackedRow => r !== undefined && r.state !== 'deleted'
+
+/**
+ * The session's value of a row, with the relationships of `shape` (those loaded) nested.
+ * @internal
+ */
+export const hydrate = (uow: UnitOfWork, en: AnyEntity, row: TrackedRow, shape: Shape = [], raise?: ReadonlyArray<string>): AnyInstance => {
+  const self = concrete(en, row)
+  const out: Record<string, unknown> = { ...withHybrids(self.$, valuesOf(uow, self, row)) }
+  for (const node of shape) {
+    const rel = self.$.relations[node.name]
+    const held = getRelated(uow, row, node.name)
+    if (!rel || held === undefined) continue
+    const target = rel.target()
+    if (Array.isArray(held)) {
+      const list: AnyInstance[] = []
+      for (const k of held as ReadonlyArray<RowKey>) {
+        const child = lookup(uow, k)
+        if (alive(child)) list.push(hydrate(uow, target, child, node.nested))
+      }
+      out[node.name] = list
+    } else {
+      const one = held === null ? undefined : lookup(uow, held as RowKey)
+      out[node.name] = alive(one) ? hydrate(uow, target, one, node.nested) : null
+    }
+  }
+  return attach(out, { entity: self, key: row.key, ...(raise && raise.length > 0 ? { raise } : {}) })
+}
+
+const mergeShapes = (a: Shape, b: Shape): Shape => {
+  const out = [...a]
+  for (const n of b) {
+    const i = out.findIndex((x) => x.name === n.name)
+    if (i < 0) out.push(n)
+    else out[i] = { name: n.name, nested: mergeShapes(out[i].nested, n.nested) }
+  }
+  return out
+}
+
+/** The relationships a value holds, as a shape (so that a new version of it keeps them). @internal */
+export const shapeOf = (value: unknown): Shape => {
+  if (typeof value !== 'object' || value === null) return []
+  const m = metaOf(value as AnyInstance)
+  if (!m) return []
+  const v = value as Readonly<Record<string, unknown>>
+  const out: ShapeNode[] = []
+  for (const name of Object.keys(m.entity.$.relations)) {
+    if (!(name in v)) continue
+    const held = v[name]
+    const nested = Array.isArray(held) ? held.reduce<Shape>((acc, x) => mergeShapes(acc, shapeOf(x)), []) : shapeOf(held)
+    out.push({ name, nested })
+  }
+  return out
+}
+
+/** Merges shapes. @internal */
+export const merge = mergeShapes
+
+// ---------------------------------------------------------------- edges
+
+const pointAt = (uow: UnitOfWork, holder: TrackedRow, holderCol: string, referenced: TrackedRow, referencedCol: string): UnitOfWork => {
+  const v = referenced.values[referencedCol]
+  if (v !== undefined && v !== null) return holder.values[holderCol] === v && holder.state !== 'pending' ? uow : patch(uow, holder.key, { [holderCol]: v })
+  return patch(uow, holder.key, {}, { [holderCol]: { row: referenced.key, column: referencedCol } })
+}
+
+const withKey = (keys: RelatedKeys | undefined, key: RowKey, many: boolean): RelatedKeys | undefined => {
+  if (!many) return key
+  if (keys === undefined || !Array.isArray(keys)) return keys
+  return (keys as ReadonlyArray<RowKey>).includes(key) ? keys : [...(keys as ReadonlyArray<RowKey>), key]
+}
+
+const withoutKey = (keys: RelatedKeys | undefined, key: RowKey, many: boolean): RelatedKeys | undefined => {
+  if (keys === undefined) return undefined
+  if (!many) return keys === key ? null : keys
+  return Array.isArray(keys) ? (keys as ReadonlyArray<RowKey>).filter((k) => k !== key) : keys
+}
+
+const updateSide = (uow: UnitOfWork, row: TrackedRow, name: string, f: (k: RelatedKeys | undefined) => RelatedKeys | undefined, force: boolean): UnitOfWork => {
+  const before = getRelated(uow, row, name)
+  const after = f(before)
+  if (after === undefined || (before === undefined && !force)) return uow
+  return setRelated(uow, row, name, after)
+}
+
+const inverseMany = (r: Resolved, inv: string): boolean => {
+  const rel = r.target.$.relations[inv]
+  return rel !== undefined && (rel._tag === 'HasMany' || rel._tag === 'ManyToMany')
+}
+
+/** The association row's values and pending references for an edge of a many-to-many relationship. */
+const associationRow = (uow: UnitOfWork, r: Resolved, src: TrackedRow, tgt: TrackedRow) => {
+  const th = r.through!
+  const values: Record<string, unknown> = {}
+  const refs: Record<string, { readonly row: RowKey; readonly column: string }> = {}
+  const s = rowHolding(uow, r.source, src, r.sourceKey)
+  const t = rowHolding(uow, r.target, tgt, r.targetKey)
+  const sv = s.values[r.sourceKey]
+  const tv = t.values[r.targetKey]
+  if (sv !== undefined && sv !== null) values[th.sourceCol] = sv
+  else refs[th.sourceCol] = { row: s.key, column: r.sourceKey }
+  if (tv !== undefined && tv !== null) values[th.targetCol] = tv
+  else refs[th.targetCol] = { row: t.key, column: r.targetKey }
+  return { values, refs, key: identityKey(th.table, values) }
+}
+
+/**
+ * Adds the edge `src -r-> tgt`: the foreign key (or association row) when `fk`, the
+ * relationship's state on both sides (where loaded, or on `src` when `force`).
+ * @internal
+ */
+export const connect = (uow: UnitOfWork, r: Resolved, src: TrackedRow, tgt: TrackedRow, fk: boolean, force = false): UnitOfWork => {
+  let u = uow
+  if (fk) {
+    if (r.owner === 'target') u = pointAt(u, rowHolding(u, r.target, tgt, r.targetKey), r.targetKey, rowHolding(u, r.source, src, r.sourceKey), r.sourceKey)
+    else if (r.owner === 'source') u = pointAt(u, rowHolding(u, r.source, src, r.sourceKey), r.sourceKey, rowHolding(u, r.target, tgt, r.targetKey), r.targetKey)
+    else {
+      const a = associationRow(u, r, src, tgt)
+      const known = a.key !== undefined ? lookup(u, a.key) : undefined
+      if (known?.state === 'deleted') u = { ...u, rows: u.rows.set(known.key, { ...known, state: 'persistent' }), changed: u.changed.delete(known.key) }
+      else if (!known) u = addPending(u, r.through!.table, a.values, a.refs)[0]
+    }
+  }
+  u = updateSide(u, src, r.name, (k) => withKey(k ?? (force && r.many ? [] : undefined), tgt.key, r.many), force)
+  const inv = inverseOf(r)
+  if (inv) {
+    const many = inverseMany(r, inv)
+    const t = lookup(u, tgt.key) ?? tgt
+    if (!many) {
+      // tgt now points at src: it leaves the collection of whoever held it before.
+      const before = getRelated(u, t, inv)
+      if (typeof before === 'string' && before !== src.key) {
+        const old = lookup(u, before)
+        if (old) u = updateSide(u, old, r.name, (k) => withoutKey(k, tgt.key, r.many), false)
+      }
+    }
+    u = updateSide(u, t, inv, (k) => withKey(k ?? (force && many ? [] : undefined), src.key, many), !many || force)
+  }
+  return u
+}
+
+/**
+ * Removes the edge `src -r-> tgt` from both sides' state; with `fk` also clears the foreign
+ * key (or deletes the association row).
+ * @internal
+ */
+export const disconnect = (uow: UnitOfWork, r: Resolved, src: TrackedRow, tgt: TrackedRow, fk: boolean): UnitOfWork => {
+  let u = uow
+  if (fk) {
+    if (r.owner === 'target') u = patch(u, rowHolding(u, r.target, tgt, r.targetKey).key, { [r.targetKey]: null })
+    else if (r.owner === 'source') u = patch(u, rowHolding(u, r.source, src, r.sourceKey).key, { [r.sourceKey]: null })
+    else {
+      const a = associationRow(u, r, src, tgt)
+      if (a.key !== undefined) {
+        const known = lookup(u, a.key)
+        if (known) u = markDeleted(u, known.key)
+        else {
+          const [withRow, row] = addLoaded(u, r.through!.table, a.values)
+          u = markDeleted(withRow, row.key)
+        }
+      }
+    }
+  }
+  u = updateSide(u, src, r.name, (k) => withoutKey(k, tgt.key, r.many), false)
+  const inv = inverseOf(r)
+  if (inv) {
+    const t = lookup(u, tgt.key)
+    if (t) u = updateSide(u, t, inv, (k) => withoutKey(k, src.key, inverseMany(r, inv)), false)
+  }
+  return u
+}
+
+/** The root entity of a value's hierarchy, for comparisons. @internal */
+export const sameHierarchy = (a: AnyEntity, b: AnyEntity): boolean => rootOf(a).$ === rootOf(b).$
+
+/**
+ * Tracks the table parts of one read value (root first): the identity map wins for rows it
+ * already holds. Returns the root's tracked row.
+ * @internal
+ */
+export const trackParts = (uow: UnitOfWork, en: AnyEntity, parts: ReadonlyArray<{ readonly table: { readonly name: string }; readonly values: RowValues }>): readonly [UnitOfWork, TrackedRow] => {
+  const rootTable = en.$.tables[0]
+  let [u, root] = addLoaded(uow, rootTable, parts[0].values, en.$.versionKey)
+  for (let i = 1; i < parts.length; i++) {
+    const t = en.$.tables.find((x) => x.name === parts[i].table.name) ?? allTables(en).find((x) => x.name === parts[i].table.name)
+    if (!t) continue
+    const [u2, part] = addLoaded(u, t, parts[i].values)
+    u = setPart(u2, root, t.name, part.key)
+  }
+  root = lookup(u, root.key) ?? root
+  return [u, root]
+}
+
+const allTables = (en: AnyEntity): ReadonlyArray<import('../algebra/Table.js').AnyTable> => {
+  const r = rootOf(en)
+  const go = (e: AnyEntity): ReadonlyArray<import('../algebra/Table.js').AnyTable> => [...e.$.tables, ...(e.$.inheritance?.subtypes ?? []).flatMap(go)]
+  return go(r)
+}
