@@ -25,16 +25,16 @@ export interface CacheStats {
 }
 
 /**
- * A cheap O(1) hash of a token list: its length plus up to 16 evenly spaced tokens (numbers,
- * and the length and first character of strings). Collisions only cost a comparison.
+ * A cheap O(1) hash of a token list: its length plus about 8 evenly spaced tokens (numbers,
+ * and the length of strings). Collisions only cost a comparison.
  * @internal
  */
 export const hashTokens = (t: ReadonlyArray<string | number>, n: number = t.length): number => {
   let h = n
-  const step = n > 16 ? (n >> 4) : 1
-  for (let i = 0; i < n; i += step) {
+  const step = n > 8 ? n >> 3 : 1
+  for (let i = n - 1; i >= 0; i -= step) {
     const x = t[i]
-    h = (Math.imul(h, 31) + (typeof x === 'number' ? x ^ 0x5bd1e995 : x.length === 0 ? 7 : x.length * 65599 + x.charCodeAt(0))) | 0
+    h = (Math.imul(h, 31) + (typeof x === 'number' ? x ^ 0x5bd1e995 : x.length)) | 0
   }
   return h
 }
