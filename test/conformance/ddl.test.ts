@@ -52,14 +52,19 @@ const pair = table(
   (c) => ({ primaryKey: [c.a, c.b], indexes: [{ name: 'ux_pair_tag', columns: [c.tag], unique: true }] }),
 )
 
-const node = table('node', {
-  id: integer().primaryKey(),
-  parentId: integer().named('parent_id').references(() => node.c.id, { onDelete: 'CASCADE' }),
-  answer: integer().notNull().default(sql<number>('2 * 21')),
-  doc: json().default({ k: ["it's", 1, true] }),
-  at: timestamp().notNull().default(new Date('2020-01-02T03:04:05.678Z')),
-  flag: boolean().notNull().default(false),
-})
+// a self-reference, declared as a table-level foreign key (the table's own columns are in scope)
+const node = table(
+  'node',
+  {
+    id: integer().primaryKey(),
+    parentId: integer().named('parent_id'),
+    answer: integer().notNull().default(sql<number>('2 * 21')),
+    doc: json().default({ k: ["it's", 1, true] }),
+    at: timestamp().notNull().default(new Date('2020-01-02T03:04:05.678Z')),
+    flag: boolean().notNull().default(false),
+  },
+  (c) => ({ foreignKeys: [{ name: 'fk_node_parent', columns: [c.parentId], references: () => [c.id], onDelete: 'CASCADE' }] }),
+)
 
 const simple = table('simple', { id: integer().primaryKey(), v: varchar(10) })
 
