@@ -90,6 +90,19 @@ const two = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1)
 const digitPositions = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22]
 
 /** Fast path for `YYYY-MM-DD HH:MM:SS[.sss]` (what SQLite and MySQL store); undefined otherwise. */
+const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+const daysFromCivil = (y: number, m: number, d: number): number => {
+  const yy = m <= 2 ? y - 1 : y
+  const era = Math.floor(yy / 400)
+  const yoe = yy - era * 400
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
+  return era * 146097 + doe - 719468
+}
+
+/** `YYYY-MM-DD HH:MM:SS[.mmm]` (or with `T`), the form every driver here returns, parsed without regex or Date.UTC. */
 const parseCanonical = (s: string): Date | undefined => {
   const n = s.length
   if ((n !== 19 && n !== 23) || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58)
@@ -97,7 +110,8 @@ const parseCanonical = (s: string): Date | undefined => {
   const sep = s.charCodeAt(10)
   if (sep !== 32 && sep !== 84) return undefined
   if (n === 23 && s.charCodeAt(19) !== 46) return undefined
-  for (const i of digitPositions) {
+  for (let k = 0; k < digitPositions.length; k++) {
+    const i = digitPositions[k]
     if (i >= n) break
     const c = s.charCodeAt(i)
     if (c < 48 || c > 57) return undefined
@@ -109,11 +123,10 @@ const parseCanonical = (s: string): Date | undefined => {
   const mi = two(s, 14)
   const sec = two(s, 17)
   const ms = n === 23 ? digit(s, 20) * 100 + two(s, 21) : 0
-  if (!(y >= 1000 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && sec <= 59 && ms >= 0 && ms <= 999)) return undefined
-  const t = Date.UTC(y, mo - 1, d, h, mi, sec, ms)
-  if (Number.isNaN(t)) return undefined
-  const date = new Date(t)
-  return date.getUTCDate() === d ? date : undefined
+  if (!(y >= 1000 && mo >= 1 && mo <= 12 && d >= 1 && h <= 23 && mi <= 59 && sec <= 59)) return undefined
+  const leap = mo === 2 && (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))
+  if (d > monthDays[mo - 1] + (leap ? 1 : 0)) return undefined
+  return new Date(daysFromCivil(y, mo, d) * 86_400_000 + h * 3_600_000 + mi * 60_000 + sec * 1000 + ms)
 }
 
 /** Parses SQL timestamp text; text without a zone is UTC. @internal */

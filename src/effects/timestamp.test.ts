@@ -1,0 +1,26 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { parseTimestamp } from './decode.js'
+
+const pad = (n: number, w: number) => String(n).padStart(w, '0')
+
+describe('parseTimestamp', () => {
+  it('agrees with Date.UTC on every canonical timestamp text', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }), fc.boolean(), fc.boolean(), (d, withMs, tee) => {
+        const text =
+          `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}${tee ? 'T' : ' '}` +
+          `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}${withMs ? `.${pad(d.getUTCMilliseconds(), 3)}` : ''}`
+        const expected = withMs ? d.getTime() : d.getTime() - d.getUTCMilliseconds()
+        expect(parseTimestamp(text)?.getTime()).toBe(expected)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
+  it('rejects impossible dates', () => {
+    for (const s of ['2023-02-29 00:00:00', '2024-04-31 10:00:00', '2024-13-01 00:00:00', '2024-01-01 24:00:00', '2024-01-00 00:00:00'])
+      expect(parseTimestamp(s)).toBeUndefined()
+    expect(parseTimestamp('2024-02-29 12:34:56.789')?.toISOString()).toBe('2024-02-29T12:34:56.789Z')
+  })
+})
