@@ -75,6 +75,8 @@ export interface Capabilities {
   readonly rowidPrimaryKey: boolean
   /** The `DEFAULT` keyword inside INSERT … VALUES rows (otherwise a Default node is NULL or the column's default). */
   readonly defaultInValues: boolean
+  /** `WITH … INSERT …` (otherwise, MySQL: `INSERT INTO t (…) WITH … SELECT …`, only for INSERT … SELECT). */
+  readonly withBeforeInsert: boolean
   /** `INSERT INTO t DEFAULT VALUES` (otherwise `INSERT INTO t () VALUES ()`). */
   readonly insertDefaultValues: boolean
   /** Literal defaults are allowed on TEXT/BLOB/JSON columns (MySQL: no, they must be `DEFAULT (expr)`). */

@@ -67,6 +67,7 @@ export const ansiCapabilities: Capabilities = {
   rowidPrimaryKey: false,
   literalDefaultOnLob: true,
   insertDefaultValues: true,
+  withBeforeInsert: true,
   defaultInValues: true,
 }
 

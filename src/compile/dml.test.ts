@@ -78,6 +78,19 @@ describe('INSERT', () => {
       postgres: 'INSERT INTO "posts" ("user_id", "title") SELECT "users"."id" AS "a", "users"."name" AS "b" FROM "users" WHERE "users"."id" > $1',
       mysql: 'INSERT INTO `posts` (`user_id`, `title`) SELECT `users`.`id` AS `a`, `users`.`name` AS `b` FROM `users` WHERE `users`.`id` > ?',
     }))
+  it('WITH on INSERT: first, or after the columns on MySQL', () => {
+    const recent = cte('recent', pipe(select({ uid: posts.c.userId, t: posts.c.title }), from(posts), where(gt(posts.c.id, 100))))
+    expectSql(pipe(insertFromQuery(posts, [posts.c.userId, posts.c.title], pipe(select({ a: recent.c.uid, b: recent.c.t }), from(recent))), withCte(recent)), {
+      sqlite: { sql: 'WITH "recent" ("uid", "t") AS (SELECT "posts"."user_id" AS "uid", "posts"."title" AS "t" FROM "posts" WHERE "posts"."id" > ?) INSERT INTO "posts" ("user_id", "title") SELECT "recent"."uid" AS "a", "recent"."t" AS "b" FROM "recent"', params: [100] },
+      postgres: 'WITH "recent" ("uid", "t") AS (SELECT "posts"."user_id" AS "uid", "posts"."title" AS "t" FROM "posts" WHERE "posts"."id" > $1) INSERT INTO "posts" ("user_id", "title") SELECT "recent"."uid" AS "a", "recent"."t" AS "b" FROM "recent"',
+      mysql: 'INSERT INTO `posts` (`user_id`, `title`) WITH `recent` (`uid`, `t`) AS (SELECT `posts`.`user_id` AS `uid`, `posts`.`title` AS `t` FROM `posts` WHERE `posts`.`id` > ?) SELECT `recent`.`uid` AS `a`, `recent`.`t` AS `b` FROM `recent`',
+    })
+    expectSql(pipe(insertInto(posts, { userId: 1, title: 'x' }), withCte(recent)), {
+      sqlite: 'WITH "recent" ("uid", "t") AS (SELECT "posts"."user_id" AS "uid", "posts"."title" AS "t" FROM "posts" WHERE "posts"."id" > ?) INSERT INTO "posts" ("user_id", "title") VALUES (?, ?)',
+      postgres: 'WITH "recent" ("uid", "t") AS (SELECT "posts"."user_id" AS "uid", "posts"."title" AS "t" FROM "posts" WHERE "posts"."id" > $1) INSERT INTO "posts" ("user_id", "title") VALUES ($2, $3)',
+      mysql: unsupportedOn('WITH on INSERT … VALUES', 'mysql'),
+    })
+  })
   it('RETURNING', () => {
     const q = pipe(insertInto(users, { name: 'A' }), returning({ id: users.c.id }))
     expectSql(q, {

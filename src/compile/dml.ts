@@ -69,8 +69,13 @@ const upsert = (c: Ctx, oc: OnConflict, columns: ReadonlyArray<string>, table: T
 
 /** INSERT. @internal */
 export const insert = (c: Ctx, n: InsertNode): string => {
-  let out = withClause(c, n.with) + 'INSERT INTO ' + target(c, n.table)
+  const hasWith = n.with !== undefined && n.with.ctes.length > 0
+  if (hasWith && !c.caps.withBeforeInsert && n.source._tag !== 'FromQuery') return fail(c, unsupported('WITH on INSERT … VALUES', c.d.name))
+  // MySQL puts the WITH of an INSERT … SELECT after the column list (no parameters come between).
+  const w = withClause(c, n.with)
+  let out = (c.caps.withBeforeInsert ? w : '') + 'INSERT INTO ' + target(c, n.table)
   const cols = n.columns.length === 0 ? '' : ' (' + n.columns.map(c.q).join(', ') + ')'
+  const lateWith = c.caps.withBeforeInsert ? '' : w
   const src = n.source
   switch (src._tag) {
     case 'Values': {
@@ -92,7 +97,7 @@ export const insert = (c: Ctx, n: InsertNode): string => {
       // With an upsert the query becomes a derived table: SQLite cannot parse `INSERT … SELECT …
       // ON CONFLICT` unless the SELECT has a WHERE, and MySQL finds the upsert's columns
       // ambiguous when the SELECT reads the target table.
-      out += cols + ' ' + (n.onConflict !== undefined ? 'SELECT * FROM (' + q + ') AS ' + c.q('_src') + ' WHERE 1 = 1' : q)
+      out += cols + ' ' + lateWith + (n.onConflict !== undefined ? 'SELECT * FROM (' + q + ') AS ' + c.q('_src') + ' WHERE 1 = 1' : q)
       break
     }
     case 'DefaultValues':

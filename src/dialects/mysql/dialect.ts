@@ -147,6 +147,7 @@ export const mysqlDialect = (options: MysqlOptions = {}): Dialect => {
       rowidPrimaryKey: false,
       literalDefaultOnLob: false,
       insertDefaultValues: false,
+      withBeforeInsert: false,
       defaultInValues: true,
     },
     quoteIdent: quote,

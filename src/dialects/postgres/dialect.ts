@@ -75,6 +75,7 @@ export const postgres: Dialect = {
     rowidPrimaryKey: false,
     literalDefaultOnLob: true,
     insertDefaultValues: true,
+    withBeforeInsert: true,
     defaultInValues: true,
   },
   quoteIdent: quote,

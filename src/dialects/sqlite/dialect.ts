@@ -102,6 +102,7 @@ export const sqlite: Dialect = {
     rowidPrimaryKey: true,
     literalDefaultOnLob: true,
     insertDefaultValues: true,
+    withBeforeInsert: true,
     defaultInValues: false,
   },
   quoteIdent: quote,
