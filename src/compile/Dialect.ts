@@ -75,6 +75,8 @@ export interface Capabilities {
   readonly rowidPrimaryKey: boolean
   /** The `DEFAULT` keyword inside INSERT … VALUES rows (otherwise a Default node is NULL or the column's default). */
   readonly defaultInValues: boolean
+  /** `GROUPS` window frames (PostgreSQL 11+, SQLite 3.28+; not MySQL/MariaDB). */
+  readonly windowGroups: boolean
   /** `WITH … INSERT …` (otherwise, MySQL: `INSERT INTO t (…) WITH … SELECT …`, only for INSERT … SELECT). */
   readonly withBeforeInsert: boolean
   /** `INSERT INTO t DEFAULT VALUES` (otherwise `INSERT INTO t () VALUES ()`). */

@@ -68,6 +68,7 @@ export const ansiCapabilities: Capabilities = {
   literalDefaultOnLob: true,
   insertDefaultValues: true,
   withBeforeInsert: true,
+  windowGroups: true,
   defaultInValues: true,
 }
 

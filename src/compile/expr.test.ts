@@ -157,6 +157,11 @@ describe('expressions', () => {
       'SELECT ROW_NUMBER() OVER (PARTITION BY #t#.#b# ORDER BY #t#.#a# DESC ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS #x# FROM #t#',
     ))
     expectSql(sel(over(sum(t.c.a))), tpl('SELECT SUM(#t#.#a#) OVER () AS #x# FROM #t#'))
+    expectSql(sel(over(sum(t.c.a), { orderBy: [t.c.a], frame: { units: 'GROUPS', start: preceding(1), end: currentRow } })), {
+      sqlite: 'SELECT SUM("t"."a") OVER (ORDER BY "t"."a" GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) AS "x" FROM "t"',
+      postgres: 'SELECT SUM("t"."a") OVER (ORDER BY "t"."a" GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) AS "x" FROM "t"',
+      mysql: unsupportedOn('GROUPS window frame', 'mysql'),
+    })
     expect(invalidMsg(sel(over(sum(t.c.a), { orderBy: [asc(t.c.a)], frame: rows(preceding(-1), currentRow) })))).toMatch(/non-negative integer/)
   })
   it('excluded outside an upsert-capable dialect is unsupported', () => {

@@ -45,7 +45,10 @@ const frameBound = (c: Ctx, b: FrameBound): string => {
   }
 }
 
-const frame = (c: Ctx, f: WindowFrame): string => f.units + ' BETWEEN ' + frameBound(c, f.start) + ' AND ' + frameBound(c, f.end)
+const frame = (c: Ctx, f: WindowFrame): string =>
+  f.units === 'GROUPS' && !c.caps.windowGroups
+    ? fail(c, unsupported('GROUPS window frame', c.d.name))
+    : f.units + ' BETWEEN ' + frameBound(c, f.start) + ' AND ' + frameBound(c, f.end)
 
 /** ORDER BY items (NULLS FIRST/LAST emulated with `(x IS NULL)` where absent). @internal */
 export const orderItems = (c: Ctx, items: ReadonlyArray<OrderItem>): string => {

@@ -148,6 +148,7 @@ export const mysqlDialect = (options: MysqlOptions = {}): Dialect => {
       literalDefaultOnLob: false,
       insertDefaultValues: false,
       withBeforeInsert: false,
+      windowGroups: false,
       defaultInValues: true,
     },
     quoteIdent: quote,

@@ -76,6 +76,7 @@ export const postgres: Dialect = {
     literalDefaultOnLob: true,
     insertDefaultValues: true,
     withBeforeInsert: true,
+    windowGroups: true,
     defaultInValues: true,
   },
   quoteIdent: quote,

@@ -103,6 +103,7 @@ export const sqlite: Dialect = {
     literalDefaultOnLob: true,
     insertDefaultValues: true,
     withBeforeInsert: true,
+    windowGroups: true,
     defaultInValues: false,
   },
   quoteIdent: quote,
