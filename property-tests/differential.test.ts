@@ -16,7 +16,7 @@ import { diff, normalise } from './reference/compare.js'
 import { dialectOptions, evaluate } from './reference/evaluate.js'
 import { knownBug } from './known-bugs.js'
 import { createSchema, engineFor, loadDataset, rowsOf } from './support/db.js'
-import { count, params, report } from './support/runs.js'
+import { count, params, report, timeout } from './support/runs.js'
 
 const show = (v: unknown): string => JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? `${String(x)}n` : x))
 
@@ -69,5 +69,5 @@ describeEachDatabase('differential: reference vs database', (db) => {
       }),
       params(db.name === 'sqlite' ? 150 : 60),
     )
-  })
+  }, timeout())
 })

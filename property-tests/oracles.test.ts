@@ -18,7 +18,7 @@ import { datasetArb, t0 } from './arbitraries/schema.js'
 import { diff, normalise } from './reference/compare.js'
 import type { Value } from './reference/values.js'
 import { createSchema, engineFor, loadDataset, rowsOf } from './support/db.js'
-import { count as tally, params, report } from './support/runs.js'
+import { count as tally, params, report, timeout } from './support/runs.js'
 
 const t0Columns = ['a', 'b', 'd', 's', 'f'] as const
 const t0Kinds = ['int', 'int', 'double', 'text', 'bool'] as const
@@ -58,7 +58,7 @@ describeEachDatabase('oracles', (db) => {
       }),
       params(db.name === 'sqlite' ? 150 : 50),
     )
-  })
+  }, timeout())
 
   it('NoREC: COUNT(*) WHERE p = SUM(CASE WHEN p THEN 1 ELSE 0 END)', async () => {
     await fc.assert(
@@ -76,7 +76,7 @@ describeEachDatabase('oracles', (db) => {
       }),
       params(db.name === 'sqlite' ? 150 : 50),
     )
-  })
+  }, timeout())
 
   it('q UNION q has the rows of SELECT DISTINCT q', async () => {
     const q = plainSelect({ cols: [], subqueries: 1, prefix: '' }, undefined, false)
@@ -97,7 +97,7 @@ describeEachDatabase('oracles', (db) => {
       }),
       params(db.name === 'sqlite' ? 100 : 30),
     )
-  })
+  }, timeout())
 })
 
 

@@ -20,6 +20,7 @@ import {
   orderBy,
   param,
   select,
+  subquery,
   sum,
   types,
   eq,
@@ -71,6 +72,21 @@ describeEachDatabase('regressions', (db) => {
     )
     const r = await rowsOf(engine, q, ['k', 'n'])
     expect(r).toStrictEqual(E.right([[1, 3], [2, null]]))
+  })
+
+  /**
+   * BUG 9 (MySQL/MariaDB). Found by a long differential campaign (ATHANOR_PROPERTY_RUNS=10),
+   * seed 1337697875, path "157:1:0:1:1:1:1:2:1:3:2:2:5:4:4:64:4:4:4:4:6:6:6:7:5:5".
+   * The NULLS FIRST/LAST emulation `(`b` IS NULL), `b`` names the output label inside an
+   * expression, where MariaDB resolves it to a FROM column of the same name (here the derived
+   * table's `b`): the order silently follows another column. Expected [1, 2, null]; MariaDB: [null, 1, 2].
+   * Fix idea (src/compile/expr.ts orderItems): emulate with the select item's expression, not
+   * its label, or drop the emulation where the database's default already gives that order.
+   */
+  it('NULLS LAST on a label that a FROM column shadows orders by the label', async () => {
+    const sq = subquery(from(t0)(select({ k: t0.c.b, b: t0.c.a })), 'sq')
+    const q = orderBy(asc(label('b'), 'LAST'))(from(sq)(select({ b: sq.c.k })))
+    expect(await rowsOf(engine, q, ['b'])).toStrictEqual(E.right([[1], [2], [null]]))
   })
 
   /**

@@ -22,6 +22,9 @@ const factor = (): number => {
 /** The number of cases for a suite whose default is `base`. */
 export const runs = (base: number): number => Math.max(1, Math.round(base * factor()))
 
+/** A vitest timeout for a suite that takes about `baseMs` at the default size (scaled, at least a minute). */
+export const timeout = (baseMs = 60_000): number => Math.max(60_000, Math.round(baseMs * factor() * 1.5))
+
 /** fast-check parameters: scaled run count, the replay seed/path when given, no timeout per case. */
 export const params = <T>(base: number): fc.Parameters<T> => {
   const seed = process.env['ATHANOR_PROPERTY_SEED']
