@@ -51,6 +51,7 @@ export const sqliteType = (declared: string): SqlType => {
       return { _tag: 'Double' }
     case 'NUMERIC':
     case 'DECIMAL':
+    case 'DECIMAL TEXT':
       return { _tag: 'Numeric', precision: a, scale: b }
     case 'VARCHAR':
       return { _tag: 'Varchar', length: a }
