@@ -35,6 +35,7 @@ import {
   contains,
   date,
   deleteFrom,
+  enumeration,
   double,
   endsWith,
   eq,
@@ -198,6 +199,7 @@ describeEachDatabase('round-trip', (db) => {
     js: json(),
     bin: binary(),
     uid: uuid(),
+    en: enumeration('rt_mood', ['a', "it's", 'é', 'x y', 'Ünï']),
   })
 
   const I64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n }
@@ -236,6 +238,7 @@ describeEachDatabase('round-trip', (db) => {
     js: fc.option(db.name === 'postgres' ? jsonArb : jsonArb.filter((j) => typeof j !== 'boolean'), { nil: null }),
     bin: fc.option(fc.uint8Array({ maxLength: 40 }), { nil: null }),
     uid: fc.option(fc.uuid(), { nil: null }),
+    en: fc.option(fc.constantFrom('a', "it's", 'é', 'x y', 'Ünï'), { nil: null }),
   })
 
   const decimal = (s: string): string => {
