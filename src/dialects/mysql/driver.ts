@@ -55,12 +55,13 @@ export interface MysqlDriverConfig {
 
 /**
  * The session `sql_mode` athanor runs with: strict for every table (a bad value errors),
- * no zero dates, division by zero is an error, no silent engine substitution.
+ * no zero dates, division by zero is an error, no silent engine substitution, and an explicit
+ * 0 in an AUTO_INCREMENT column is stored as 0 (not replaced by a generated key).
  *
  * @category dialects
  */
 export const defaultSqlMode =
-  'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'
+  'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO'
 
 /**
  * The parts of a parsed engine URL a driver reads (structurally, `ServerConfig` from
