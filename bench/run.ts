@@ -3,7 +3,8 @@
  * bench/results/latest.md (and the raw figures to bench/results/latest.json).
  *
  * Environment: BENCH_QUICK=1 (fewer, shorter rounds; 200k streamed rows),
- * BENCH_ONLY=compile,read,insert,stream (a subset), BENCH_DBS=sqlite,postgres,mysql.
+ * BENCH_ONLY=compile,read,insert,stream,orm-persist,orm-load,orm-graph,orm-state (a subset;
+ * `orm` selects the four ORM workloads), BENCH_DBS=sqlite,postgres,mysql.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
@@ -12,15 +13,19 @@ import { closeCompile, type CompileShapeResult, runCompile } from './compile.js'
 import { type BenchDb, type DbName, provision } from './databases.js'
 import { fmt, type MacroResult, quick, sink } from './harness.js'
 import { runInsert } from './insert.js'
+import { AUTHORS, BOOKS_PER, ITEMS, openOrm, runOrmGraph, runOrmLoad, runOrmPersist } from './orm.js'
+import { runOrmState, type StateResult } from './orm-state.js'
 import { openPeers } from './peers.js'
 import { runRead } from './read.js'
 import { runStream, type StreamResult, tsxOverheadMb } from './stream.js'
 
-type Workload = 'compile' | 'read' | 'insert' | 'stream'
+type Workload = 'compile' | 'read' | 'insert' | 'stream' | 'orm-persist' | 'orm-load' | 'orm-graph' | 'orm-state'
+const ormWorkloads: ReadonlyArray<Workload> = ['orm-persist', 'orm-load', 'orm-graph', 'orm-state']
 
 const list = (v: string | undefined): ReadonlyArray<string> | undefined =>
   v === undefined || v.trim() === '' ? undefined : v.split(',').map((s) => s.trim())
-const only = (list(process.env['BENCH_ONLY']) ?? ['compile', 'read', 'insert', 'stream']) as ReadonlyArray<Workload>
+const only = (list(process.env['BENCH_ONLY']) ?? ['compile', 'read', 'insert', 'stream', 'orm']).flatMap((w): ReadonlyArray<string> => (w === 'orm' ? ormWorkloads : [w])) as ReadonlyArray<Workload>
+const dbWorkloads: ReadonlyArray<Workload> = ['read', 'insert', 'stream', 'orm-persist', 'orm-load', 'orm-graph']
 const dbNames = (list(process.env['BENCH_DBS']) ?? ['sqlite', 'postgres', 'mysql']) as ReadonlyArray<DbName>
 
 const ROWS = 10_000
@@ -36,6 +41,9 @@ interface DbResults {
   read?: { results: ReadonlyArray<MacroResult>; decodeProblem?: string }
   insert?: ReadonlyArray<MacroResult>
   stream?: StreamResult
+  ormPersist?: ReadonlyArray<MacroResult>
+  ormLoad?: { results: ReadonlyArray<MacroResult>; decodeProblem?: string }
+  ormGraph?: ReadonlyArray<MacroResult>
   error?: string
 }
 
@@ -58,7 +66,7 @@ const main = async (): Promise<void> => {
   }
   const perDb: Partial<Record<DbName, DbResults>> = {}
   for (const name of dbNames) {
-    if (!only.some((w) => w !== 'compile')) break
+    if (!only.some((w) => dbWorkloads.includes(w))) break
     const db: BenchDb | string = await provision(name)
     if (typeof db === 'string') {
       log(db)
@@ -82,6 +90,26 @@ const main = async (): Promise<void> => {
           log(`${name}: stream ${STREAM_ROWS} rows …`)
           r.stream = await runStream(peers, STREAM_ROWS, quick ? 60_000 : 120_000)
         }
+        if (only.some((w) => w === 'orm-persist' || w === 'orm-load' || w === 'orm-graph')) {
+          log(`${name}: ORM setup …`)
+          const ctx = await openOrm(peers)
+          try {
+            if (only.includes('orm-persist')) {
+              log(`${name}: orm-persist …`)
+              r.ormPersist = await runOrmPersist(ctx)
+            }
+            if (only.includes('orm-load')) {
+              log(`${name}: orm-load …`)
+              r.ormLoad = await runOrmLoad(ctx)
+            }
+            if (only.includes('orm-graph')) {
+              log(`${name}: orm-graph …`)
+              r.ormGraph = await runOrmGraph(ctx)
+            }
+          } finally {
+            await ctx.close()
+          }
+        }
       } finally {
         await peers.close()
       }
@@ -91,6 +119,12 @@ const main = async (): Promise<void> => {
     } finally {
       await db.dispose().catch((e: unknown) => log(`could not drop ${db.namespace}: ${String(e)}`))
     }
+  }
+
+  let state: (StateResult & { readonly sink: number }) | undefined
+  if (only.includes('orm-state')) {
+    log('orm-state (SQLite :memory:) …')
+    state = await runOrmState()
   }
 
   // ---- Report ------------------------------------------------------------------------
@@ -214,9 +248,64 @@ const main = async (): Promise<void> => {
     md.push('')
   }
 
+  // ---- ORM (issues #4 and #5) ----------------------------------------------------------
+  const n = (x: number): string => x.toLocaleString('en')
+  ioTable(
+    `## 5. ORM: persist ${n(AUTHORS)} new authors with ${BOOKS_PER} new books each in one flush`,
+    `athanor \`S.addAll\` of the graph in \`S.runSession\` (flush + commit). Raw: one multi-row INSERT of the authors, ids read back (RETURNING; MariaDB's consecutive insert ids), one multi-row INSERT of the books, in one transaction. MikroORM \`em.create\` + \`em.persist\` + \`em.flush\`; TypeORM \`repository.save\` with an insert cascade. Building the objects from the same plain input is timed for everyone; after each repetition the rows and their links are checked (untimed). ${quick ? '1 + 3' : '1 + 5'} repetitions (untimed + timed).`,
+    (r) => r.ormPersist, 2, 'ORM persist (athanor)')
+  for (const d of dbNames) {
+    const rs = perDb[d]?.ormPersist
+    const a = rs?.find((x) => x.name.startsWith('athanor'))
+    if (rs === undefined || a === undefined || a.error !== undefined) continue
+    for (const peer of rs.filter((x) => x.name.startsWith('MikroORM') || x.name.startsWith('TypeORM')))
+      targets.push({ what: `ORM persist on ${dbLabel[d]}: athanor faster than ${peer.name}`, figure: peer.error === undefined ? `${fmt(a.ms / peer.ms)}× its time` : 'peer failed', met: peer.error === undefined ? a.ms < peer.ms : undefined })
+  }
+  ioTable(
+    `## 6. ORM: load ${n(ITEMS)} entities into a fresh session`,
+    'Six columns (integer, text, varchar, boolean, real, timestamp). athanor `S.all(Item)` in `S.runSession` (decoded, identity-mapped); raw `stmt.all()` / `client.query` / `connection.query`; MikroORM `em.find` on a fresh `em.fork()`; TypeORM `repository.find()`.',
+    (r) => r.ormLoad?.results, 1.5, 'ORM load (athanor)')
+  for (const d of dbNames) {
+    const pr = perDb[d]?.ormLoad?.decodeProblem
+    if (pr !== undefined) md.push(`- athanor decode check on ${dbLabel[d]}: ${pr}`, '')
+  }
+  ioTable(
+    `## 7. ORM: load ${n(AUTHORS)} authors with their ${BOOKS_PER} books each`,
+    "Authors ordered by id. Raw: the same two queries as selectin, by hand (authors; books `WHERE author_id IN (…)`), grouped into arrays. athanor `S.all(Author, orderBy(asc(id)), load(selectin | joined | json (Author.books)))` in `S.runSession`. MikroORM `em.find(…, { populate: ['books'] })` with its v6 default (joined) and select-in; TypeORM `find({ relations: { books: true } })` (a join); Drizzle `db.query.authors.findMany({ with: { books: true } })` (MariaDB: its 'planetscale' mode, no LATERAL); Kysely `jsonArrayFrom` (results parsed by `ParseJSONResultsPlugin` on SQLite and MariaDB; on MariaDB the same correlated `JSON_ARRAYAGG` subquery written with `sql`, as the helper's `CAST(… AS JSON)` is MySQL-only).",
+    (r) => r.ormGraph, 1.2, 'ORM graph, athanor selectin')
+  for (const d of dbNames) {
+    const rs = perDb[d]?.ormGraph
+    if (rs === undefined) continue
+    const okRs = rs.slice(1).filter((x) => x.error === undefined && Number.isFinite(x.ms))
+    const best = (xs: ReadonlyArray<MacroResult>): MacroResult | undefined => xs.reduce<MacroResult | undefined>((b, x) => (b === undefined || x.ms < b.ms ? x : b), undefined)
+    const a = best(okRs.filter((x) => x.name.startsWith('athanor')))
+    const peer = best(okRs.filter((x) => !x.name.startsWith('athanor')))
+    if (a === undefined || peer === undefined) continue
+    targets.push({ what: `ORM graph on ${dbLabel[d]}: fastest athanor strategy (${a.name.replace('athanor ', '')}) at or ahead of the fastest peer (${peer.name})`, figure: `${fmt(a.ms / peer.ms)}× its time`, met: a.ms <= peer.ms })
+  }
+  if (state !== undefined) {
+    md.push('## 8. ORM: session state growth (SQLite :memory:)', '')
+    md.push(
+      'A session holding N persistent entities (loaded with `S.all`); each operation starts from that state, so N stays fixed, and none flushes. µs/op is the median over interleaved rounds; × is the per-op time relative to N = 1,000 (a copy of the identity map per operation would grow ~100× from 1,000 to 100,000).',
+      '',
+    )
+    if (state.error !== undefined) md.push(`- error: ${state.error.split('\n')[0]}`, '')
+    else {
+      md.push(`| operation | ${state.sizes.map((z) => `N = ${n(z)} µs/op`).join(' | ')} | ${state.sizes.slice(1).map((z) => `${n(z)} vs 1,000 ×`).join(' | ')} |`)
+      md.push(`|---|${state.sizes.map(() => '---:').join('|')}|${state.sizes.slice(1).map(() => '---:').join('|')}|`)
+      for (const o of state.ops)
+        md.push(`| ${o.op} | ${o.ns.map((x, i) => `${fmt(x / 1000, 1)} (±${Math.round(o.spread[i]! * 100)}%)`).join(' | ')} | ${o.ns.slice(1).map((x) => fmt(x / o.ns[0]!)).join(' | ')} |`)
+      md.push('', `Building the states (S.all of N rows into an empty session): ${state.loadMs.map((ms, i) => `${n(state!.sizes[i]!)}: ${fmt(ms, 0)} ms`).join(', ')}.`, '')
+      for (const o of state.ops) {
+        const growth = o.ns[o.ns.length - 1]! / o.ns[0]!
+        targets.push({ what: `ORM state: ${o.op} per-op time at ${n(state.sizes[state.sizes.length - 1]!)} vs ${n(state.sizes[0]!)} entities roughly flat (≤ 2×)`, figure: `${fmt(growth)}×`, met: growth <= 2 })
+      }
+    }
+  }
+
   md.push('## Targets', '', '| target | figure | met |', '|---|---:|:---:|')
   for (const t of targets) md.push(`| ${t.what} | ${t.figure} | ${t.met === undefined ? 'n/a' : t.met ? 'yes' : '**no**'} |`)
-  md.push('', `Total bench time ${fmt((Date.now() - started) / 1000, 0)} s. (sink ${sink()})`, '')
+  md.push('', `Total bench time ${fmt((Date.now() - started) / 1000, 0)} s. (sink ${sink()}${state !== undefined ? `, ${state.sink}` : ''})`, '')
 
   const text = md.join('\n')
   process.stdout.write(`${text}\n`)
@@ -225,7 +314,7 @@ const main = async (): Promise<void> => {
   writeFileSync(`${dir}latest.md`, text)
   writeFileSync(
     `${dir}latest.json`,
-    `${JSON.stringify({ date: new Date(started).toISOString(), machine, loadavg: { start: loadStart, end: loadavg() }, quick, compile: compileResults, databases: perDb, targets }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date(started).toISOString(), machine, loadavg: { start: loadStart, end: loadavg() }, quick, compile: compileResults, databases: perDb, ormState: state, targets }, null, 2)}\n`,
   )
 }
 
