@@ -59,9 +59,16 @@ const rowsNode = (t: AnyTable, list: ReadonlyArray<Readonly<Record<string, unkno
   // database rejects it with a typed UndefinedObject error instead of it being dropped.
   const extra = [...new Set(list.flatMap((row) => Object.keys(row)))].filter((k) => !t.columnNames.some((col) => col.key === k))
   const cols = [...present, ...extra.map((k) => ({ key: k, name: k, type: undefined }))]
-  if (cols.length === 0) return { columns: [], source: { _tag: 'DefaultValues' } }
-  const sparse = list.some((row) => cols.some((col) => row[col.key] === undefined))
+  if (cols.length === 0 && (list.length <= 1 || t.columnNames.length === 0)) return { columns: [], source: { _tag: 'DefaultValues' } }
+  const sparse = cols.length === 0 || list.some((row) => cols.some((col) => row[col.key] === undefined))
   const defs = sparse ? t.definition().columns : []
+  // Several rows of defaults only: `DEFAULT VALUES` inserts one row, so each row is `(DEFAULT)`
+  // for one column: the first that is not generated (MariaDB stores an explicit DEFAULT of an
+  // AUTO_INCREMENT key as 0), else the first. On SQLite: that column's default, or NULL.
+  if (cols.length === 0) {
+    const plain = t.columnNames.find((col) => defs.find((d) => d.name === col.name)?.autoIncrement !== true)
+    cols.push(plain ?? t.columnNames[0])
+  }
   const rows = list.map((row) =>
     cols.map((col): ExprNode => {
       const v = row[col.key]
@@ -84,7 +91,8 @@ const conflictNode = <T extends AnyTable>(t: T, spec: ConflictSpec<T>): OnConfli
       }
 
 /**
- * An INSERT of one row or many into `t` (no rows: one row of defaults). The column list is
+ * An INSERT of one row or many into `t` (no rows: one row of defaults; n empty rows: n rows
+ * of defaults). The column list is
  * every column any row names; a row that leaves one out gets its default (`DEFAULT`, or the
  * declared default on SQLite).
  *

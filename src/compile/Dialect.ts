@@ -83,6 +83,21 @@ export interface Capabilities {
   readonly insertDefaultValues: boolean
   /** Literal defaults are allowed on TEXT/BLOB/JSON columns (MySQL: no, they must be `DEFAULT (expr)`). */
   readonly literalDefaultOnLob: boolean
+  /** `LEAD`/`LAG` with a third (default value) argument (not MariaDB). */
+  readonly windowLagDefault: boolean
+  /** `WITH … UPDATE` / `WITH … DELETE` (MySQL 8 yes, MariaDB no). */
+  readonly withOnDml: boolean
+  /**
+   * `x IN (subquery with LIMIT/OFFSET)`. Without it (MySQL, MariaDB) such a subquery is wrapped
+   * as `x IN (SELECT * FROM (subquery) AS _in)`, which both accept.
+   */
+  readonly limitInSubquery: boolean
+  /**
+   * A multi-row `INSERT … VALUES` of plain typed parameters is written
+   * `INSERT … SELECT * FROM unnest($1::type[], …)`: one array parameter per column, so the SQL
+   * does not depend on the row count (PostgreSQL).
+   */
+  readonly insertUnnest: boolean
 }
 
 /**
@@ -127,6 +142,21 @@ export interface Dialect {
   readonly autoIncrementClause: string
   /** The keyword of a shared row lock (`FOR SHARE`, `LOCK IN SHARE MODE`). */
   readonly shareLock: string
+  /**
+   * A plain function call (no DISTINCT, no FILTER) spelt differently by this dialect, from
+   * its name (as the user wrote it) and already-compiled arguments; `undefined` for the usual
+   * `name(args)`. E.g. MySQL's `LENGTH` counts bytes, so `CHAR_LENGTH`. Must keep the
+   * arguments in order (positional placeholders).
+   */
+  readonly functionSql?: (name: string, args: ReadonlyArray<string>) => string | undefined
+  /**
+   * The placeholder of a typed parameter where the database must be told its type (PostgreSQL
+   * infers `text` for an untyped parameter in a select list): e.g. `$1::INTEGER`. Absent: the
+   * placeholder as is. Also gives the element type of `insertUnnest` arrays.
+   */
+  readonly typedPlaceholder?: (placeholder: string, type: SqlType) => string
+  /** The type name used to cast a parameter (`INTEGER`, `NUMERIC`, `TEXT`), for `typedPlaceholder` and `insertUnnest`. */
+  readonly paramTypeName?: (type: SqlType) => string
 }
 
 /** Isolation levels a transaction may ask for. */

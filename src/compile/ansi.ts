@@ -70,6 +70,10 @@ export const ansiCapabilities: Capabilities = {
   withBeforeInsert: true,
   windowGroups: true,
   defaultInValues: true,
+  windowLagDefault: true,
+  withOnDml: true,
+  limitInSubquery: true,
+  insertUnnest: false,
 }
 
 const withArgs = (base: string, ...args: ReadonlyArray<number | undefined>): string => {
@@ -119,7 +123,8 @@ const quoteDouble = quoteWith('"')
 
 /**
  * Shared parameter encoding: Date columns from Date values become `YYYY-MM-DD`, JSON is
- * stringified; everything else passes through. Dialects wrap it.
+ * stringified, uuids lowercased; everything else passes through. Dialects call it first for
+ * typed values (so a JSON `true` is `'true'`, not a dialect's boolean).
  * @internal
  */
 export const ansiEncodeParam = (value: unknown, type: SqlType | undefined): unknown => {
@@ -130,6 +135,8 @@ export const ansiEncodeParam = (value: unknown, type: SqlType | undefined): unkn
       return value === null ? null : JSON.stringify(value)
     case 'Date':
       return value instanceof Date ? utcDateText(value) : value
+    case 'Uuid':
+      return typeof value === 'string' ? value.toLowerCase() : value
     default:
       return value
   }

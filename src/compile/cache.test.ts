@@ -59,6 +59,10 @@ const factories: ReadonlyArray<(v: V) => Compilable> = [
   (v) => pipe(A.select({ id: users.c.id }), A.from(users), A.where(A.isIn(users.c.id, [])), A.limit(v.n)),
   (v) => A.insertInto(users, { name: v.s, active: v.b }, { onConflict: { target: [users.c.id], set: { name: A.excluded(users.c.name), age: A.add(users.c.age, v.n) } } }),
   (v) => pipe(A.select({ w: A.over(A.sum(users.c.age), { partitionBy: [A.add(users.c.id, v.n)], orderBy: [A.desc(users.c.age, 'LAST')] }) }), A.from(users)),
+  // multi-row VALUES of parameters (PostgreSQL: unnest arrays), with a NULL cell
+  (v) => A.insertInto(users, [{ id: v.n, name: v.s, age: v.n, active: v.b, at: new Date(v.n), doc: { s: v.s } }, { id: v.n + 1, name: v.s + '2', age: null, active: !v.b, at: new Date(v.n + 1), doc: [v.n] }]),
+  // typed parameters in a select list (PostgreSQL: $n::type), IN (… LIMIT), LENGTH / ROUND spellings
+  (v) => pipe(A.select({ x: A.param(v.n, A.types.integer), r: A.func.round(A.cast(users.c.age, A.types.double), v.n), l: A.func.length(users.c.name) }), A.from(users), A.where(A.isIn(users.c.id, pipe(A.select({ id: posts.c.userId }), A.from(posts), A.limit(v.n))))),
 ]
 const values: ReadonlyArray<V> = [
   { n: 1, s: 'A%', b: true },
@@ -144,6 +148,33 @@ describe('shape cache', () => {
     expect(compile(sqlite)(q('nope'))).toEqual(E.left({ _tag: 'InvalidStatement', message: 'a Timestamp parameter needs a Date, got string' }))
     expect(compile(sqlite)(pipe(A.select({ id: users.c.id }), A.from(users), A.forUpdate()))).toEqual(E.left(unsupportedOn('FOR UPDATE', 'sqlite')))
     expect(cacheStats(sqlite).size).toBe(1)
+  })
+
+  it('PostgreSQL unnest inserts: one entry for every row count, cached equals uncached, values checked on hits', () => {
+    clearCache(postgres)
+    const ins = (n: number, bad = -1) => A.insertInto(users, Array.from({ length: n }, (_, i) => ({ name: 'u' + String(i), active: i % 2 === 0, age: i === bad ? 1.5 : i })))
+    for (const n of [2, 3, 10, 2]) expect(compile(postgres)(ins(n))).toEqual(compileUncached(postgres)(ins(n)))
+    expect(cacheStats(postgres).size).toBe(1)
+    const r = compile(postgres)(ins(3))
+    expect(E.isRight(r) && r.right.params).toEqual([['u0', 'u1', 'u2'], [0, 1, 2], [true, false, true]])
+    expect(compile(postgres)(ins(4, 2))).toEqual(E.left({ _tag: 'InvalidStatement', message: 'a Integer parameter needs a safe integer, got 1.5' }))
+    // elsewhere the row count is part of the shape
+    clearCache(sqlite)
+    compile(sqlite)(ins(2))
+    compile(sqlite)(ins(3))
+    expect(cacheStats(sqlite).size).toBe(2)
+  })
+
+  it('a parameter type is part of the shape (PostgreSQL writes it into the SQL)', () => {
+    const q = (t: A.SqlType) => A.select({ x: A.param(1, t) })
+    expect(shapeKey(q(A.types.integer))).not.toEqual(shapeKey(q(A.types.bigint)))
+    expect(shapeKey(q(A.types.timestamp(true)))).not.toEqual(shapeKey(q(A.types.timestamp(false))))
+    expect(shapeKey(q(A.types.enum('a', ['x'])))).not.toEqual(shapeKey(q(A.types.enum('b', ['x']))))
+    expect(shapeKey(q(A.types.numeric(10, 2)))).toEqual(shapeKey(q(A.types.numeric(10, 2))))
+    clearCache(postgres)
+    const a = compile(postgres)(q(A.types.integer))
+    const b = compile(postgres)(q(A.types.bigint))
+    expect([E.isRight(a) && a.right.sql, E.isRight(b) && b.right.sql]).toEqual(['SELECT $1::INTEGER AS "x"', 'SELECT $1::BIGINT AS "x"'])
   })
 
   it('the cache is bounded', () => {

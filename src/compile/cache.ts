@@ -13,6 +13,8 @@ export interface CacheEntry {
   readonly kind: StatementKind
   readonly columns: ReadonlyArray<ResultColumn>
   readonly slots: ReadonlyArray<number>
+  /** Columns of a VALUES sent as arrays: a negative slot `s` is the array of slots `-s - 1 + i * stride`. */
+  readonly stride?: number
   gen: number
 }
 

@@ -198,7 +198,7 @@ const compileCached = (d: Dialect, caches: Caches, statement: Compilable): E.Eit
       return caches.recentResults[i]
     }
   let r: E.Either<CompileError, Compiled>
-  if (busy) r = compileCachedWith(d, caches.shapes, n, newWalk())
+  if (busy) r = compileCachedWith(d, caches.shapes, n, newWalk(d.capabilities.insertUnnest))
   else {
     // Scratch walk state, reused: compilation is synchronous; `busy` stays set (and later calls
     // use fresh state) only if a malformed node made a walk throw.
@@ -217,7 +217,22 @@ const compileCached = (d: Dialect, caches: Caches, statement: Compilable): E.Eit
   return r
 }
 
+/** The array parameter of one VALUES column from the walk's slots (`insertUnnest`), or why a value cannot be bound. */
+const arrayParam = (d: Dialect, w: Walk, start: number, stride: number): unknown[] | string => {
+  const arr = new Array<unknown>(w.rows)
+  for (let r = 0, s = start; r < w.rows; r++, s += stride) {
+    const v = w.values[s]
+    const t = w.types[s]
+    const problem = checkParam(v, t)
+    if (problem !== undefined) return problem
+    arr[r] = d.encodeParam(v, t)
+  }
+  return arr
+}
+
 const compileCachedWith = (d: Dialect, cache: ShapeCache, n: Dml, w: Walk): E.Either<CompileError, Compiled> => {
+  w.unnest = d.capabilities.insertUnnest
+  w.rows = 0
   walkStatement(w, n)
   const hash = hashTokens(w.t, w.n)
   const hit = cache.get(hash, w.t, w.n)
@@ -225,8 +240,15 @@ const compileCachedWith = (d: Dialect, cache: ShapeCache, n: Dml, w: Walk): E.Ei
     const slots = hit.slots
     const params = new Array<unknown>(slots.length)
     for (let i = 0; i < slots.length; i++) {
-      const v = w.values[slots[i]]
-      const t = w.types[slots[i]]
+      const s = slots[i]
+      if (s < 0) {
+        const arr = arrayParam(d, w, -s - 1, hit.stride ?? 0)
+        if (typeof arr === 'string') return E.left(invalid(arr))
+        params[i] = arr
+        continue
+      }
+      const v = w.values[s]
+      const t = w.types[s]
       const problem = checkParam(v, t)
       if (problem !== undefined) return E.left(invalid(problem))
       params[i] = d.encodeParam(v, t)
@@ -242,8 +264,16 @@ const compileCachedWith = (d: Dialect, cache: ShapeCache, n: Dml, w: Walk): E.Ei
   const columns = resultColumns(resultItems(n))
   // Cache only when every placeholder maps back to the value the walk found in its slot.
   let consistent = c.slot === w.nv
-  for (let i = 0; consistent && i < c.slots.length; i++) if (!Object.is(w.values[c.slots[i]], c.raws[i])) consistent = false
-  if (consistent) cache.set(hash, { tokens: w.t.slice(0, w.n), sql, kind, columns: Object.freeze(columns), slots: c.slots })
+  for (let i = 0; consistent && i < c.slots.length; i++) {
+    const s = c.slots[i]
+    if (s >= 0) consistent = Object.is(w.values[s], c.raws[i])
+    else {
+      const raws = c.raws[i] as ReadonlyArray<unknown>
+      consistent = raws.length === w.rows
+      for (let r = 0; consistent && r < raws.length; r++) consistent = Object.is(w.values[-s - 1 + r * c.stride], raws[r])
+    }
+  }
+  if (consistent) cache.set(hash, { tokens: w.t.slice(0, w.n), sql, kind, columns: Object.freeze(columns), slots: c.slots, stride: c.stride })
   return E.right({ sql, params: c.params, kind, columns })
 }
 

@@ -8,10 +8,10 @@
 import { absurd } from 'fp-ts/function'
 import type { Assignment, DeleteNode, InsertNode, OnConflict, SelectItem, TableRefNode, UpdateNode } from '../algebra/ast.js'
 import { invalid, unsupported } from './CompileError.js'
-import { expr, P } from './expr.js'
+import { expr, P, value } from './expr.js'
 import { compileQuery, fromList, selectItems, tableName, withClause } from './select.js'
-import { countSlots } from './shape.js'
-import { fail, type Ctx } from './state.js'
+import { countSlots, unnestTypes } from './shape.js'
+import { emitArrayParams, fail, type Ctx } from './state.js'
 
 const target = (c: Ctx, t: TableRefNode): string => tableName(c, t.name, t.schema) + (t.alias === undefined ? '' : ' AS ' + c.q(t.alias))
 
@@ -25,7 +25,7 @@ const assignments = (c: Ctx, set: ReadonlyArray<Assignment>, qualifier: string |
   let out = ''
   for (let i = 0; i < set.length; i++) {
     const a = set[i]
-    out += (i === 0 ? '' : ', ') + (qualifier === undefined ? '' : qualifier + '.') + c.q(a.column) + ' = ' + expr(c, a.value, P.TOP)
+    out += (i === 0 ? '' : ', ') + (qualifier === undefined ? '' : qualifier + '.') + c.q(a.column) + ' = ' + value(c, a.value)
   }
   return out
 }
@@ -81,13 +81,23 @@ export const insert = (c: Ctx, n: InsertNode): string => {
     case 'Values': {
       if (src.rows.length === 0) return fail(c, invalid('INSERT … VALUES needs at least one row'))
       if (n.columns.length === 0) return fail(c, invalid('INSERT … VALUES needs at least one column'))
+      const typeName = c.d.paramTypeName
+      const arrays = c.caps.insertUnnest && typeName !== undefined && !c.inline && src.rows[0].length === n.columns.length ? unnestTypes(src.rows) : undefined
+      if (arrays !== undefined && typeName !== undefined) {
+        // `unnest` of several arrays zips them in order: row i of the SELECT is row i of VALUES.
+        const phs = emitArrayParams(c, src.rows)
+        out += cols + ' SELECT * FROM unnest('
+        for (let j = 0; j < phs.length; j++) out += (j === 0 ? '' : ', ') + phs[j] + '::' + typeName(arrays[j]) + '[]'
+        out += ')'
+        break
+      }
       out += cols + ' VALUES '
       for (let r = 0; r < src.rows.length; r++) {
         const row = src.rows[r]
         if (row.length !== n.columns.length)
           return fail(c, invalid(`INSERT row ${r + 1} has ${row.length} values for ${n.columns.length} columns`))
         out += (r === 0 ? '(' : ', (')
-        for (let i = 0; i < row.length; i++) out += (i === 0 ? '' : ', ') + expr(c, row[i], P.TOP)
+        for (let i = 0; i < row.length; i++) out += (i === 0 ? '' : ', ') + value(c, row[i])
         out += ')'
       }
       break
@@ -114,6 +124,7 @@ export const insert = (c: Ctx, n: InsertNode): string => {
 /** UPDATE. @internal */
 export const update = (c: Ctx, n: UpdateNode): string => {
   if (n.set.length === 0) return fail(c, invalid('UPDATE needs at least one assignment'))
+  if (n.with !== undefined && n.with.ctes.length > 0 && !c.caps.withOnDml) return fail(c, unsupported('WITH on UPDATE', c.d.name))
   let out = withClause(c, n.with) + 'UPDATE ' + target(c, n.table)
   if (n.from.length > 0 && !c.caps.updateFrom) {
     if (!c.caps.multiTableDml) return fail(c, unsupported('UPDATE … FROM', c.d.name))
@@ -136,6 +147,7 @@ export const update = (c: Ctx, n: UpdateNode): string => {
 
 /** DELETE. @internal */
 export const del = (c: Ctx, n: DeleteNode): string => {
+  if (n.with !== undefined && n.with.ctes.length > 0 && !c.caps.withOnDml) return fail(c, unsupported('WITH on DELETE', c.d.name))
   const w = withClause(c, n.with)
   let out: string
   if (c.caps.multiTableDml && (n.using.length > 0 || n.table.alias !== undefined)) {

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either'
 import { describe, expect, it } from 'vitest'
 import { compile, compileUncached, type Compilable } from './compile.js'
 import type { CompileError } from './CompileError.js'
-import { mysql } from '../dialects/mysql/dialect.js'
+import { mysql, mysqlDialect } from '../dialects/mysql/dialect.js'
 import { postgres } from '../dialects/postgres/dialect.js'
 import { sqlite } from '../dialects/sqlite/dialect.js'
 
@@ -32,7 +32,7 @@ import { pipe } from 'fp-ts/function'
 import {
   add, and, asc, between, caseWhen, cast, concat, count, desc, eq, filterWhere, fn, from, gt, ilike, isDistinctFrom, isFalse, isIn, isNotDistinctFrom,
   isNotIn, isNotNull, isNull, isTrue, like, lt, mul, neg, not, notBetween, notIlike, notLike, or, over, param, preceding, currentRow, rows,
-  rowNumber, select, sub, sum, types, where,
+  rowNumber, select, sub, sum, types, where, func, limit,
 } from '../algebra/index.js'
 import type { ExprNode } from '../algebra/ast.js'
 import { expr as exprOf, type Expr } from '../algebra/Expr.js'
@@ -90,7 +90,7 @@ describe('expressions', () => {
     expectSql(sel(isIn(t.c.a, [1, 2, 3])), { ...tpl('SELECT #t#.#a# IN (?, ?, ?) AS #x# FROM #t#') })
     expectSql(sel(isNotIn(t.c.a, [1])), tpl('SELECT #t#.#a# NOT IN (?) AS #x# FROM #t#'))
     expectSql(pipe(select({ x: t.c.a }), from(t), where(and(isIn(t.c.a, []), eq(t.c.b, 2)))), {
-      sqlite: { sql: 'SELECT "t"."a" AS "x" FROM "t" WHERE 1 = 0 AND "t"."b" = ?', params: [2] },
+      sqlite: { sql: 'SELECT "t"."a" AS "x" FROM "t" WHERE 1 = 0 AND "t"."b" = ?', params: [2n] },
       postgres: { sql: 'SELECT "t"."a" AS "x" FROM "t" WHERE 1 = 0 AND "t"."b" = $1', params: [2] },
       mysql: { sql: 'SELECT `t`.`a` AS `x` FROM `t` WHERE 1 = 0 AND `t`.`b` = ?', params: [2] },
     })
@@ -142,7 +142,7 @@ describe('expressions', () => {
   })
   it('aggregate FILTER, emulated with CASE, keeps parameter order', () => {
     expectSql(sel(filterWhere(sum(add(t.c.a, 1)), gt(t.c.b, 2))), {
-      sqlite: { sql: 'SELECT SUM("t"."a" + ?) FILTER (WHERE "t"."b" > ?) AS "x" FROM "t"', params: [1, 2] },
+      sqlite: { sql: 'SELECT SUM("t"."a" + ?) FILTER (WHERE "t"."b" > ?) AS "x" FROM "t"', params: [1n, 2n] },
       postgres: { sql: 'SELECT SUM("t"."a" + $1) FILTER (WHERE "t"."b" > $2) AS "x" FROM "t"', params: [1, 2] },
       mysql: { sql: 'SELECT SUM(CASE WHEN `t`.`b` > ? THEN `t`.`a` + ? END) AS `x` FROM `t`', params: [2, 1] },
     })
@@ -225,5 +225,55 @@ describe('parameter validation', () => {
     const q = pipe(select({ x: t.c.id }), from(t), where(isIn(t.c.a, many)))
     expect(compileUncached(sqlite)(q)).toEqual(E.left({ _tag: 'InvalidStatement', message: 'the statement has 32767 parameters; sqlite allows at most 32766' }))
     expect(compileUncached(postgres)(q)._tag).toBe('Right')
+  })
+})
+
+describe('dialect differences found by the conformance suite', () => {
+  const sqlOf = (d: typeof postgres, q: Compilable): string | CompileError => {
+    const r = compile(d)(q)
+    expect(r).toEqual(compileUncached(d)(q))
+    return E.isRight(r) ? r.right.sql : r.left
+  }
+  it('PostgreSQL: typed parameters carry their type, except beside a column and in SET/VALUES/LIMIT', () => {
+    expect(sqlOf(postgres, select({ x: param(1, types.integer), y: param('s', types.text), z: param(2n, types.bigint), u: param(1.5, types.numeric(10, 2)) }))).toBe(
+      'SELECT $1::INTEGER AS "x", $2 AS "y", $3::BIGINT AS "z", $4::NUMERIC AS "u"',
+    )
+    expect(sqlOf(postgres, sel(add(param(1, types.integer), 1)))).toBe('SELECT $1::INTEGER + $2::INTEGER AS "x" FROM "t"')
+    expect(sqlOf(postgres, pipe(select({ x: t.c.id }), from(t), where(and(eq(t.c.a, 1), between(t.c.b, 1, 2), isIn(t.c.id, [1, 2]), eq(t.c.color, 'red')))))).toBe(
+      'SELECT "t"."id" AS "x" FROM "t" WHERE "t"."a" = $1 AND "t"."b" BETWEEN $2 AND $3 AND "t"."id" IN ($4, $5) AND "t"."color" = $6',
+    )
+    expect(sqlOf(postgres, sel(caseWhen([[gt(add(t.c.a, 1), 2), param(true, types.boolean)]], param(false, types.boolean))))).toBe(
+      'SELECT CASE WHEN "t"."a" + $1 > $2::INTEGER THEN $3::BOOLEAN ELSE $4::BOOLEAN END AS "x" FROM "t"',
+    )
+    expect(sqlOf(postgres, sel(fn('COALESCE', [t.c.at, param(new Date(0), types.timestamp(true))])))).toBe('SELECT COALESCE("t"."at", $1::TIMESTAMPTZ) AS "x" FROM "t"')
+    expect(sqlOf(postgres, sel(fn('COALESCE', [t.c.color, param('red', t.c.color.type)])))).toBe('SELECT COALESCE("t"."color", $1::"color") AS "x" FROM "t"')
+    // the type is part of the shape: the same statement with another parameter type is another entry
+    expect(sqlOf(postgres, select({ x: param(1, types.smallint) }))).toBe('SELECT $1::SMALLINT AS "x"')
+    // other dialects are unchanged
+    expect(sqlOf(sqlite, select({ x: param(1, types.integer) }))).toBe('SELECT ? AS "x"')
+  })
+  it('LEAD/LAG with a default: UnsupportedFeature on MariaDB (mysqlDialect({ windowLagDefault: true }) for MySQL 8)', () => {
+    const q = sel(over(fn('LEAD', [t.c.a, 1, 0]), { orderBy: [t.c.id] }))
+    expect(sqlOf(mysql, q)).toEqual(unsupportedOn('LEAD/LAG with a default value', 'mysql'))
+    expect(sqlOf(mysqlDialect({ windowLagDefault: true }), q)).toBe('SELECT LEAD(`t`.`a`, ?, ?) OVER (ORDER BY `t`.`id`) AS `x` FROM `t`')
+    expect(sqlOf(mysql, sel(over(fn('lag', [t.c.a, 1]), { orderBy: [t.c.id] })))).toBe('SELECT lag(`t`.`a`, ?) OVER (ORDER BY `t`.`id`) AS `x` FROM `t`')
+    expect(sqlOf(postgres, q)).toBe('SELECT LEAD("t"."a", $1, $2) OVER (ORDER BY "t"."id") AS "x" FROM "t"')
+  })
+  it('IN (subquery with LIMIT) is wrapped in a derived table on MySQL/MariaDB', () => {
+    const sub = pipe(select({ id: t.c.id }), from(t), limit(2))
+    const q = pipe(select({ x: t.c.id }), from(t), where(isIn(t.c.id, sub)))
+    expect(sqlOf(mysql, q)).toBe('SELECT `t`.`id` AS `x` FROM `t` WHERE `t`.`id` IN (SELECT * FROM (SELECT `t`.`id` AS `id` FROM `t` LIMIT ?) AS `_in`)')
+    expect(sqlOf(sqlite, q)).toBe('SELECT "t"."id" AS "x" FROM "t" WHERE "t"."id" IN (SELECT "t"."id" AS "id" FROM "t" LIMIT ?)')
+    expect(sqlOf(mysql, pipe(select({ x: t.c.id }), from(t), where(isIn(t.c.id, pipe(select({ id: t.c.id }), from(t))))))).toBe(
+      'SELECT `t`.`id` AS `x` FROM `t` WHERE `t`.`id` IN (SELECT `t`.`id` AS `id` FROM `t`)',
+    )
+  })
+  it('function spellings: LENGTH is CHAR_LENGTH on MySQL; ROUND(x, n) casts x to NUMERIC on PostgreSQL', () => {
+    expect(sqlOf(mysql, sel(func.length(t.c.s)))).toBe('SELECT CHAR_LENGTH(`t`.`s`) AS `x` FROM `t`')
+    expect(sqlOf(mysql, sel(func.call('length', [t.c.s])))).toBe('SELECT CHAR_LENGTH(`t`.`s`) AS `x` FROM `t`')
+    expect(sqlOf(postgres, sel(func.length(t.c.s)))).toBe('SELECT LENGTH("t"."s") AS "x" FROM "t"')
+    expect(sqlOf(postgres, sel(func.round(t.c.a, 2)))).toBe('SELECT ROUND(CAST("t"."a" AS NUMERIC), $1) AS "x" FROM "t"')
+    expect(sqlOf(postgres, sel(func.round(t.c.a)))).toBe('SELECT ROUND("t"."a") AS "x" FROM "t"')
+    expect(sqlOf(sqlite, sel(func.round(t.c.a, 2)))).toBe('SELECT ROUND("t"."a", ?) AS "x" FROM "t"')
   })
 })

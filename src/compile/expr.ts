@@ -6,7 +6,7 @@
  * @category compile
  */
 import { absurd } from 'fp-ts/function'
-import type { DefaultNode, ExprNode, FrameBound, FuncNode, OrderItem, WindowFrame } from '../algebra/ast.js'
+import type { DefaultNode, ExprNode, FrameBound, FuncNode, OrderItem, QueryNode, WindowFrame } from '../algebra/ast.js'
 import { invalid, unsupported } from './CompileError.js'
 import { compileQuery } from './select.js'
 import { countSlots } from './shape.js'
@@ -71,8 +71,21 @@ export const orderItems = (c: Ctx, items: ReadonlyArray<OrderItem>): string => {
   return out
 }
 
+const isLeadLag = (name: string): boolean => {
+  if (name.length !== 3 && name.length !== 4) return false
+  const u = name.toUpperCase()
+  return u === 'LAG' || u === 'LEAD'
+}
+
 const func = (c: Ctx, n: FuncNode): string => {
   if (!FUNC_NAME.test(n.name)) return fail(c, invalid(`invalid function name '${n.name}'`))
+  if (n.args.length === 3 && !c.caps.windowLagDefault && isLeadLag(n.name)) return fail(c, unsupported('LEAD/LAG with a default value', c.d.name))
+  const special = c.d.functionSql
+  if (special !== undefined && n.filter === undefined && !n.distinct) {
+    const args: string[] = []
+    for (const a of n.args) args.push(expr(c, a, P.TOP))
+    return special(n.name, args) ?? n.name + '(' + args.join(', ') + ')'
+  }
   const head = n.name + '(' + (n.distinct ? 'DISTINCT ' : '')
   if (n.filter === undefined) return head + exprList(c, n.args) + ')'
   if (c.caps.aggregateFilter) {
@@ -117,13 +130,29 @@ const defaultValue = (c: Ctx, n: DefaultNode): string => {
   }
 }
 
+/**
+ * An operand next to `other`: a parameter beside a column is written bare even where the
+ * dialect types parameters (the column gives the database its type); anything else as usual.
+ * @internal
+ */
+export const operand = (c: Ctx, n: ExprNode, min: number, other: ExprNode): string =>
+  n._tag === 'Param' && other._tag === 'ColumnRef' ? emitParam(c, n.value, n.type) : expr(c, n, min)
+
+/** A value whose type the context gives (INSERT VALUES, SET): a parameter is written bare. @internal */
+export const value = (c: Ctx, n: ExprNode): string => (n._tag === 'Param' ? emitParam(c, n.value, n.type) : expr(c, n, P.TOP))
+
+const hasLimit = (q: QueryNode): boolean => q._tag !== 'TextQuery' && (q.limit !== undefined || q.offset !== undefined)
+
 /** Compiles an expression in a context requiring precedence at least `min`. @internal */
 export const expr = (c: Ctx, n: ExprNode, min: number): string => {
   switch (n._tag) {
     case 'ColumnRef':
       return c.inline || n.table === '' ? c.q(n.name) : c.q(n.table) + '.' + c.q(n.name)
-    case 'Param':
-      return emitParam(c, n.value, n.type)
+    case 'Param': {
+      const ph = emitParam(c, n.value, n.type)
+      const typed = c.d.typedPlaceholder
+      return typed === undefined || n.type === undefined || c.inline || ph === '' ? ph : typed(ph, n.type)
+    }
     case 'Null':
       return 'NULL'
     case 'Star':
@@ -133,8 +162,8 @@ export const expr = (c: Ctx, n: ExprNode, min: number): string => {
     case 'Binary': {
       const cmp = n.op === '=' || n.op === '<>' || n.op === '<' || n.op === '<=' || n.op === '>' || n.op === '>='
       const own = cmp ? P.CMP : n.op === '+' || n.op === '-' ? P.ADD : P.MUL
-      const l = expr(c, n.left, cmp ? own + 1 : own)
-      return wrap(l + ' ' + n.op + ' ' + expr(c, n.right, own + 1), own, min)
+      const l = operand(c, n.left, cmp ? own + 1 : own, n.right)
+      return wrap(l + ' ' + n.op + ' ' + operand(c, n.right, own + 1, n.left), own, min)
     }
     case 'Logical': {
       const ops = n.operands
@@ -155,8 +184,8 @@ export const expr = (c: Ctx, n: ExprNode, min: number): string => {
     case 'IsBoolean':
       return wrap(expr(c, n.operand, P.CMP + 1) + (n.negated ? ' IS NOT ' : ' IS ') + (n.value ? 'TRUE' : 'FALSE'), P.CMP, min)
     case 'IsDistinct': {
-      const l = expr(c, n.left, P.CMP + 1)
-      return wrap(c.d.isDistinct(l, expr(c, n.right, P.CMP + 1), n.negated), P.NOT, min)
+      const l = operand(c, n.left, P.CMP + 1, n.right)
+      return wrap(c.d.isDistinct(l, operand(c, n.right, P.CMP + 1, n.left), n.negated), P.NOT, min)
     }
     case 'InList': {
       if (n.values.length === 0) {
@@ -164,16 +193,21 @@ export const expr = (c: Ctx, n: ExprNode, min: number): string => {
         return wrap(n.negated ? '1 = 1' : '1 = 0', P.CMP, min)
       }
       const o = expr(c, n.operand, P.CMP + 1)
-      return wrap(o + (n.negated ? ' NOT IN (' : ' IN (') + exprList(c, n.values) + ')', P.CMP, min)
+      let list = ''
+      for (let i = 0; i < n.values.length; i++) list += (i === 0 ? '' : ', ') + operand(c, n.values[i], P.TOP, n.operand)
+      return wrap(o + (n.negated ? ' NOT IN (' : ' IN (') + list + ')', P.CMP, min)
     }
     case 'InQuery': {
       const o = expr(c, n.operand, P.CMP + 1)
-      return wrap(o + (n.negated ? ' NOT IN (' : ' IN (') + compileQuery(c, n.query) + ')', P.CMP, min)
+      const q = compileQuery(c, n.query)
+      // MySQL/MariaDB reject LIMIT in an IN subquery, but not in a derived table inside it.
+      const sub = !c.caps.limitInSubquery && hasLimit(n.query) ? 'SELECT * FROM (' + q + ') AS ' + c.q('_in') : q
+      return wrap(o + (n.negated ? ' NOT IN (' : ' IN (') + sub + ')', P.CMP, min)
     }
     case 'Between': {
       const o = expr(c, n.operand, P.CMP + 1)
-      const lo = expr(c, n.low, P.CMP + 1)
-      return wrap(o + (n.negated ? ' NOT BETWEEN ' : ' BETWEEN ') + lo + ' AND ' + expr(c, n.high, P.CMP + 1), P.CMP, min)
+      const lo = operand(c, n.low, P.CMP + 1, n.operand)
+      return wrap(o + (n.negated ? ' NOT BETWEEN ' : ' BETWEEN ') + lo + ' AND ' + operand(c, n.high, P.CMP + 1, n.operand), P.CMP, min)
     }
     case 'Like': {
       if (n.escape !== undefined && [...n.escape].length !== 1)
@@ -200,7 +234,7 @@ export const expr = (c: Ctx, n: ExprNode, min: number): string => {
       if (n.whens.length === 0) return fail(c, invalid('CASE needs at least one WHEN'))
       let out = n.subject === undefined ? 'CASE' : 'CASE ' + expr(c, n.subject, P.TOP)
       for (const w of n.whens) {
-        out += ' WHEN ' + expr(c, w.when, P.TOP)
+        out += ' WHEN ' + (n.subject === undefined ? expr(c, w.when, P.TOP) : operand(c, w.when, P.TOP, n.subject))
         out += ' THEN ' + expr(c, w.then, P.TOP)
       }
       if (n.else !== undefined) out += ' ELSE ' + expr(c, n.else, P.TOP)

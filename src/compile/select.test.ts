@@ -63,7 +63,7 @@ describe('SELECT', () => {
     expectSql(
       pipe(select({ id: users.c.id, name: users.c.name }), from(users), where(and(eq(users.c.active, true), like(users.c.name, 'A%'))), orderBy(users.c.name), limit(10)),
       {
-        sqlite: { sql: 'SELECT "users"."id" AS "id", "users"."name" AS "name" FROM "users" WHERE "users"."active" = ? AND "users"."name" LIKE ? ORDER BY "users"."name" LIMIT ?', params: [1, 'A%', 10] },
+        sqlite: { sql: 'SELECT "users"."id" AS "id", "users"."name" AS "name" FROM "users" WHERE "users"."active" = ? AND "users"."name" LIKE ? ORDER BY "users"."name" LIMIT ?', params: [1, 'A%', 10n] },
         postgres: { sql: 'SELECT "users"."id" AS "id", "users"."name" AS "name" FROM "users" WHERE "users"."active" = $1 AND "users"."name" LIKE $2 ORDER BY "users"."name" LIMIT $3', params: [true, 'A%', 10] },
         mysql: { sql: 'SELECT `users`.`id` AS `id`, `users`.`name` AS `name` FROM `users` WHERE `users`.`active` = ? AND `users`.`name` LIKE ? ORDER BY `users`.`name` LIMIT ?', params: [1, 'A%', 10] },
       },
@@ -74,21 +74,21 @@ describe('SELECT', () => {
       pipe(select({ name: users.c.name, n: count(posts.c.id) }), from(users), join(posts, eq(posts.c.userId, users.c.id)), groupBy(users.c.name), having(gt(count(posts.c.id), 3))),
       {
         sqlite: 'SELECT "users"."name" AS "name", COUNT("posts"."id") AS "n" FROM "users" JOIN "posts" ON "posts"."user_id" = "users"."id" GROUP BY "users"."name" HAVING COUNT("posts"."id") > ?',
-        postgres: 'SELECT "users"."name" AS "name", COUNT("posts"."id") AS "n" FROM "users" JOIN "posts" ON "posts"."user_id" = "users"."id" GROUP BY "users"."name" HAVING COUNT("posts"."id") > $1',
+        postgres: 'SELECT "users"."name" AS "name", COUNT("posts"."id") AS "n" FROM "users" JOIN "posts" ON "posts"."user_id" = "users"."id" GROUP BY "users"."name" HAVING COUNT("posts"."id") > $1::INTEGER',
         mysql: 'SELECT `users`.`name` AS `name`, COUNT(`posts`.`id`) AS `n` FROM `users` JOIN `posts` ON `posts`.`user_id` = `users`.`id` GROUP BY `users`.`name` HAVING COUNT(`posts`.`id`) > ?',
       },
     ))
 
   it('offset without limit', () =>
     expectSql(pipe(select({ id: users.c.id }), from(users), offset(5)), {
-      sqlite: { sql: 'SELECT "users"."id" AS "id" FROM "users" LIMIT -1 OFFSET ?', params: [5] },
+      sqlite: { sql: 'SELECT "users"."id" AS "id" FROM "users" LIMIT -1 OFFSET ?', params: [5n] },
       postgres: { sql: 'SELECT "users"."id" AS "id" FROM "users" OFFSET $1', params: [5] },
       mysql: { sql: 'SELECT `users`.`id` AS `id` FROM `users` LIMIT 18446744073709551615 OFFSET ?', params: [5] },
     }))
 
   it('limit and offset', () =>
     expectSql(pipe(select({ id: users.c.id }), from(users), limit(10), offset(20)), {
-      sqlite: { sql: 'SELECT "users"."id" AS "id" FROM "users" LIMIT ? OFFSET ?', params: [10, 20] },
+      sqlite: { sql: 'SELECT "users"."id" AS "id" FROM "users" LIMIT ? OFFSET ?', params: [10n, 20n] },
       postgres: { sql: 'SELECT "users"."id" AS "id" FROM "users" LIMIT $1 OFFSET $2', params: [10, 20] },
       mysql: { sql: 'SELECT `users`.`id` AS `id` FROM `users` LIMIT ? OFFSET ?', params: [10, 20] },
     }))
@@ -151,7 +151,7 @@ describe('SELECT', () => {
 
   it('NULLS emulation repeats the parameters of the ordered expression', () =>
     expectSql(pipe(select({ id: users.c.id }), from(users), where(eq(users.c.id, 1)), orderBy(asc(add(users.c.age, 5), 'FIRST')), limit(3)), {
-      sqlite: { sql: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."id" = ? ORDER BY "users"."age" + ? NULLS FIRST LIMIT ?', params: [1, 5, 3] },
+      sqlite: { sql: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."id" = ? ORDER BY "users"."age" + ? NULLS FIRST LIMIT ?', params: [1n, 5n, 3n] },
       postgres: { sql: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."id" = $1 ORDER BY "users"."age" + $2 NULLS FIRST LIMIT $3', params: [1, 5, 3] },
       mysql: { sql: 'SELECT `users`.`id` AS `id` FROM `users` WHERE `users`.`id` = ? ORDER BY (`users`.`age` + ? IS NULL) DESC, `users`.`age` + ? LIMIT ?', params: [1, 5, 5, 3] },
     }))
@@ -178,7 +178,7 @@ describe('SELECT', () => {
   it('subqueries: scalar, EXISTS, IN, derived tables, LATERAL', () => {
     const inner = pipe(select({ userId: posts.c.userId }), from(posts), where(gt(posts.c.id, 10)))
     expectSql(pipe(select({ id: users.c.id }), from(users), where(isIn(users.c.id, inner))), {
-      sqlite: { sql: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."id" IN (SELECT "posts"."user_id" AS "userId" FROM "posts" WHERE "posts"."id" > ?)', params: [10] },
+      sqlite: { sql: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."id" IN (SELECT "posts"."user_id" AS "userId" FROM "posts" WHERE "posts"."id" > ?)', params: [10n] },
       postgres: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."id" IN (SELECT "posts"."user_id" AS "userId" FROM "posts" WHERE "posts"."id" > $1)',
       mysql: 'SELECT `users`.`id` AS `id` FROM `users` WHERE `users`.`id` IN (SELECT `posts`.`user_id` AS `userId` FROM `posts` WHERE `posts`.`id` > ?)',
     })
@@ -222,8 +222,8 @@ describe('SELECT', () => {
     })
     const nums = recursiveCte('nums', select({ n: param(1, types.integer) }), (self) => pipe(select({ n: add(self.c.n, 1) }), from(self), where(lt(self.c.n, 5))))
     expectSql(pipe(select({ n: nums.c.n }), from(nums), withCte(nums)), {
-      sqlite: { sql: 'WITH RECURSIVE "nums" ("n") AS (SELECT ? AS "n" UNION ALL SELECT "nums"."n" + ? AS "n" FROM "nums" WHERE "nums"."n" < ?) SELECT "nums"."n" AS "n" FROM "nums"', params: [1, 1, 5] },
-      postgres: 'WITH RECURSIVE "nums" ("n") AS (SELECT $1 AS "n" UNION ALL SELECT "nums"."n" + $2 AS "n" FROM "nums" WHERE "nums"."n" < $3) SELECT "nums"."n" AS "n" FROM "nums"',
+      sqlite: { sql: 'WITH RECURSIVE "nums" ("n") AS (SELECT ? AS "n" UNION ALL SELECT "nums"."n" + ? AS "n" FROM "nums" WHERE "nums"."n" < ?) SELECT "nums"."n" AS "n" FROM "nums"', params: [1n, 1n, 5n] },
+      postgres: 'WITH RECURSIVE "nums" ("n") AS (SELECT $1::INTEGER AS "n" UNION ALL SELECT "nums"."n" + $2 AS "n" FROM "nums" WHERE "nums"."n" < $3) SELECT "nums"."n" AS "n" FROM "nums"',
       mysql: 'WITH RECURSIVE `nums` (`n`) AS (SELECT ? AS `n` UNION ALL SELECT `nums`.`n` + ? AS `n` FROM `nums` WHERE `nums`.`n` < ?) SELECT `nums`.`n` AS `n` FROM `nums`',
     })
   })
@@ -251,7 +251,7 @@ describe('set operations', () => {
   const b = pipe(select({ id: posts.c.userId }), from(posts))
   it('UNION / UNION ALL with ORDER BY and LIMIT on the whole', () => {
     expectSql(pipe(union(a, b), orderBy(label('id')), limit(5)), {
-      sqlite: { sql: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."active" = ? UNION SELECT "posts"."user_id" AS "id" FROM "posts" ORDER BY "id" LIMIT ?', params: [1, 5] },
+      sqlite: { sql: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."active" = ? UNION SELECT "posts"."user_id" AS "id" FROM "posts" ORDER BY "id" LIMIT ?', params: [1, 5n] },
       postgres: { sql: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."active" = $1 UNION SELECT "posts"."user_id" AS "id" FROM "posts" ORDER BY "id" LIMIT $2', params: [true, 5] },
       mysql: 'SELECT `users`.`id` AS `id` FROM `users` WHERE `users`.`active` = ? UNION SELECT `posts`.`user_id` AS `id` FROM `posts` ORDER BY `id` LIMIT ?',
     })
@@ -285,7 +285,7 @@ describe('set operations', () => {
   it('members with ORDER BY / LIMIT are parenthesised, or wrapped on SQLite', () => {
     const top = pipe(select({ id: users.c.id }), from(users), orderBy(users.c.id), limit(1))
     expectSql(union(top, b), {
-      sqlite: { sql: 'SELECT * FROM (SELECT "users"."id" AS "id" FROM "users" ORDER BY "users"."id" LIMIT ?) UNION SELECT "posts"."user_id" AS "id" FROM "posts"', params: [1] },
+      sqlite: { sql: 'SELECT * FROM (SELECT "users"."id" AS "id" FROM "users" ORDER BY "users"."id" LIMIT ?) UNION SELECT "posts"."user_id" AS "id" FROM "posts"', params: [1n] },
       postgres: '(SELECT "users"."id" AS "id" FROM "users" ORDER BY "users"."id" LIMIT $1) UNION SELECT "posts"."user_id" AS "id" FROM "posts"',
       mysql: '(SELECT `users`.`id` AS `id` FROM `users` ORDER BY `users`.`id` LIMIT ?) UNION SELECT `posts`.`user_id` AS `id` FROM `posts`',
     })

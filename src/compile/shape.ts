@@ -34,10 +34,59 @@ export interface Walk {
   readonly values: unknown[]
   readonly types: Array<SqlType | undefined>
   nv: number
+  /** The dialect writes multi-row VALUES of parameters as arrays (`insertUnnest`): set before the walk. */
+  unnest: boolean
+  /** Rows of the VALUES the walk took in array form (its shape does not include the count). */
+  rows: number
 }
 
 /** A fresh walk state. @internal */
-export const newWalk = (): Walk => ({ t: [], n: 0, values: [], types: [], nv: 0 })
+export const newWalk = (unnest = false): Walk => ({ t: [], n: 0, values: [], types: [], nv: 0, unnest, rows: 0 })
+
+const sameParamType = (a: SqlType, b: SqlType): boolean =>
+  a === b ||
+  (a._tag === b._tag &&
+    (a._tag !== 'Timestamp' || a.withTimeZone === (b as typeof a).withTimeZone) &&
+    (a._tag !== 'Enum' || a.name === (b as typeof a).name))
+
+/** The type of column `j` of `rows` when every value in it is a parameter of one type (or NULL). */
+const columnType = (rows: ReadonlyArray<ReadonlyArray<ExprNode>>, j: number): SqlType | undefined => {
+  let type: SqlType | undefined
+  for (let r = 0; r < rows.length; r++) {
+    const cell = rows[r][j]
+    if (cell._tag === 'Null') continue
+    if (cell._tag !== 'Param' || cell.type === undefined) return undefined
+    if (type === undefined) type = cell.type
+    else if (!sameParamType(type, cell.type)) return undefined
+  }
+  return type
+}
+
+/**
+ * The column types when a multi-row VALUES (two rows or more) can be sent as one array per
+ * column: every value a parameter (or NULL), each column of one SQL type. `undefined` otherwise.
+ * The walk and the compiler both decide with this. @internal
+ */
+export const unnestTypes = (rows: ReadonlyArray<ReadonlyArray<ExprNode>>): ReadonlyArray<SqlType> | undefined => {
+  if (rows.length < 2) return undefined
+  const k = rows[0].length
+  if (k === 0) return undefined
+  for (let r = 1; r < rows.length; r++) if (rows[r].length !== k) return undefined
+  const types: SqlType[] = []
+  for (let j = 0; j < k; j++) {
+    const t = columnType(rows, j)
+    if (t === undefined) return undefined
+    types.push(t)
+  }
+  return types
+}
+
+/** The shape tokens of a parameter type (what the SQL of a typed parameter may depend on). */
+const typeTokens = (w: Walk, ty: SqlType): void => {
+  w.t[w.n++] = PARAM_TOKEN[ty._tag]
+  if (ty._tag === 'Timestamp') w.t[w.n++] = ty.withTimeZone ? 1 : 0
+  else if (ty._tag === 'Enum') w.t[w.n++] = ty.name
+}
 
 const id = (w: Walk, s: string): void => {
   w.t[w.n++] = s
@@ -57,6 +106,26 @@ const typeKey = (t: SqlType): string => {
     default:
       return t._tag
   }
+}
+
+/** The token of a typed parameter, per type tag (constant strings: no allocation). */
+const PARAM_TOKEN: Readonly<Record<SqlType['_tag'], string>> = {
+  Integer: '?i',
+  BigInt: '?I',
+  SmallInt: '?s',
+  Real: '?r',
+  Double: '?d',
+  Numeric: '?n',
+  Varchar: '?v',
+  Text: '?t',
+  Boolean: '?b',
+  Date: '?D',
+  Time: '?T',
+  Timestamp: '?S',
+  Json: '?j',
+  Enum: '?e',
+  Binary: '?B',
+  Uuid: '?u',
 }
 
 const exprs = (w: Walk, ns: ReadonlyArray<ExprNode>): void => {
@@ -83,11 +152,15 @@ const ex = (w: Walk, n: ExprNode): void => {
       id(w, n.table)
       id(w, n.name)
       return
-    case 'Param':
-      w.t[w.n++] = '?'
+    case 'Param': {
+      // A typed parameter's SQL may carry its type (`$1::INTEGER`): the type is in the shape.
+      const ty = n.type
+      if (ty === undefined) w.t[w.n++] = '?'
+      else typeTokens(w, ty)
       w.values[w.nv] = n.value
-      w.types[w.nv++] = n.type
+      w.types[w.nv++] = ty
       return
+    }
     case 'Null':
       w.t[w.n++] = 'N'
       return
@@ -386,7 +459,19 @@ export const walkStatement = (w: Walk, s: StatementNode): boolean => {
       w.t[w.n++] = s.columns.length
       for (const col of s.columns) id(w, col)
       const src = s.source
-      if (src._tag === 'Values') {
+      const arrays = src._tag === 'Values' && w.unnest ? unnestTypes(src.rows) : undefined
+      if (arrays !== undefined && src._tag === 'Values') {
+        // One array per column: the shape has the column types, not the row count.
+        w.t[w.n++] = 'VU'
+        w.t[w.n++] = arrays.length
+        for (const ty of arrays) typeTokens(w, ty)
+        w.rows = src.rows.length
+        for (const row of src.rows)
+          for (const cell of row) {
+            w.values[w.nv] = cell._tag === 'Param' ? cell.value : null
+            w.types[w.nv++] = cell._tag === 'Param' ? cell.type : undefined
+          }
+      } else if (src._tag === 'Values') {
         w.t[w.n++] = 'V'
         w.t[w.n++] = src.rows.length
         for (const row of src.rows) exprs(w, row)

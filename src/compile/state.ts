@@ -5,6 +5,7 @@
  * @internal
  * @category compile
  */
+import type { ExprNode } from '../algebra/ast.js'
 import type { SqlType } from '../algebra/SqlType.js'
 import { invalid, type CompileError } from './CompileError.js'
 import type { Capabilities, Dialect } from './Dialect.js'
@@ -66,6 +67,8 @@ export interface Ctx {
   error: CompileError | undefined
   /** Parameters are written as literals (DDL). */
   inline: boolean
+  /** Columns of the VALUES sent as arrays (0: none); an array parameter's slot is `-(first slot) - 1`. */
+  stride: number
 }
 
 /** A fresh accumulator. @internal */
@@ -80,6 +83,7 @@ export const newCtx = (r: Runtime, inline = false): Ctx => ({
   slot: 0,
   error: undefined,
   inline,
+  stride: 0,
 })
 
 /** Records an error (the first one wins) and returns an empty fragment. @internal */
@@ -104,3 +108,37 @@ export const emitParamAt = (c: Ctx, value: unknown, type: SqlType | undefined, s
 
 /** Emits the next parameter in canonical order. @internal */
 export const emitParam = (c: Ctx, value: unknown, type: SqlType | undefined): string => emitParamAt(c, value, type, c.slot++)
+
+/**
+ * Emits a multi-row VALUES as one array parameter per column (`insertUnnest`): each element
+ * validated and encoded as a parameter of the column's type would be; NULL cells are null.
+ * Returns the placeholders, in column order. @internal
+ */
+export const emitArrayParams = (c: Ctx, rows: ReadonlyArray<ReadonlyArray<ExprNode>>): ReadonlyArray<string> => {
+  const k = rows[0].length
+  const start = c.slot
+  const out: string[] = []
+  for (let j = 0; j < k; j++) {
+    const values = new Array<unknown>(rows.length)
+    const raws = new Array<unknown>(rows.length)
+    for (let r = 0; r < rows.length; r++) {
+      const cell = rows[r][j]
+      const v = cell._tag === 'Param' ? cell.value : null
+      const t = cell._tag === 'Param' ? cell.type : undefined
+      const problem = checkParam(v, t)
+      if (problem !== undefined) {
+        fail(c, invalid(problem))
+        return out
+      }
+      values[r] = c.d.encodeParam(v, t)
+      raws[r] = v
+    }
+    c.params.push(values)
+    c.slots.push(-(start + j) - 1)
+    c.raws.push(raws)
+    out.push(c.ph(c.params.length))
+  }
+  c.stride = k
+  c.slot = start + rows.length * k
+  return out
+}

@@ -9,6 +9,7 @@ import type { Dialect } from './Dialect.js'
 
 const I64_MIN = -(2n ** 63n)
 const I64_MAX = 2n ** 63n - 1n
+const UUID_TEXT = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
 const NUMERIC_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
 
 /** The type given to LIMIT/OFFSET parameters: a non-negative safe integer. @internal */
@@ -83,9 +84,11 @@ export const checkParam = (value: unknown, type: SqlType | undefined): string | 
       if (t === 'number' || t === 'bigint') return undefined
       if (t === 'string') return NUMERIC_TEXT.test(value as string) ? undefined : `a Numeric parameter needs decimal text, got '${String(value)}'`
       return wrongType(type, value, 'a decimal string')
+    case 'Uuid':
+      if (t !== 'string') return wrongType(type, value, 'a string')
+      return UUID_TEXT.test(value as string) ? undefined : `a Uuid parameter needs 8-4-4-4-12 hex digits, got '${String(value)}'`
     case 'Varchar':
     case 'Text':
-    case 'Uuid':
     case 'Time':
       return t === 'string' ? undefined : wrongType(type, value, 'a string')
     case 'Date':
@@ -106,18 +109,58 @@ export const checkParam = (value: unknown, type: SqlType | undefined): string | 
   }
 }
 
+const PAD2 = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + String(i))
+const PAD3 = Array.from({ length: 1000 }, (_, i) => (i < 10 ? '00' : i < 100 ? '0' : '') + String(i))
+const MS_PER_DAY = 86_400_000
+/** Years 1000-9999 as milliseconds since the epoch: the range the fast formatter handles. */
+const FAST_MIN = -30_610_224_000_000
+const FAST_MAX = 253_402_300_799_999
+
+/**
+ * `YYYY-MM-DD` + `sep` + `HH:MM:SS.sss` of a valid Date in UTC, by integer arithmetic
+ * (Howard Hinnant's civil_from_days) and table lookups; outside years 1000-9999, from
+ * `toISOString`. `withTime` false: the date only.
+ */
+const utcText = (d: Date, sep: string, withTime: boolean, suffix: string): string => {
+  const t = d.getTime()
+  if (!(t >= FAST_MIN && t <= FAST_MAX)) {
+    const iso = d.toISOString()
+    const t = iso.indexOf('T')
+    return withTime ? iso.slice(0, t) + sep + iso.slice(t + 1, t + 13) + suffix : iso.slice(0, t)
+  }
+  const days = Math.floor(t / MS_PER_DAY)
+  const z = days + 719_468
+  const era = Math.floor(z / 146_097)
+  const doe = z - era * 146_097
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365)
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const month = mp < 10 ? mp + 3 : mp - 9
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+  const date = PAD2[(year / 100) | 0] + PAD2[year % 100] + '-' + PAD2[month] + '-' + PAD2[day]
+  if (!withTime) return date
+  let ms = t - days * MS_PER_DAY
+  const h = (ms / 3_600_000) | 0
+  ms -= h * 3_600_000
+  const mi = (ms / 60_000) | 0
+  ms -= mi * 60_000
+  const sec = (ms / 1000) | 0
+  return date + sep + PAD2[h] + ':' + PAD2[mi] + ':' + PAD2[sec] + '.' + PAD3[ms - sec * 1000] + suffix
+}
+
 /**
  * A Date as UTC text `YYYY-MM-DD HH:MM:SS.sss` (SQLite and MySQL timestamps).
  *
  * @category compile
  */
-export const utcDateTimeText = (d: Date): string => {
-  const iso = d.toISOString()
-  return iso.slice(0, 10) + ' ' + iso.slice(11, 23)
-}
+export const utcDateTimeText = (d: Date): string => utcText(d, ' ', true, '')
+
+/** A Date as `toISOString` writes it (`YYYY-MM-DDTHH:MM:SS.sssZ`), faster. @category compile */
+export const isoText = (d: Date): string => utcText(d, 'T', true, 'Z')
 
 /** A Date as its UTC calendar day `YYYY-MM-DD`. @category compile */
-export const utcDateText = (d: Date): string => d.toISOString().slice(0, 10)
+export const utcDateText = (d: Date): string => utcText(d, '', false, '')
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 

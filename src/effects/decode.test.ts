@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { types } from '../algebra/SqlType.js'
 import type { SqlType } from '../algebra/SqlType.js'
 import type { ResultColumn } from '../compile/Compiled.js'
-import { decodeRows, decoderFor, parseTimestamp } from './decode.js'
+import { canonicalTime, decodeRows, decoderFor, parseTimestamp } from './decode.js'
 
 const one = (type: SqlType, raw: unknown): unknown => {
   const r = decodeRows<{ v: unknown }>([{ name: 'v', type }], [{ v: raw }])
@@ -137,5 +137,19 @@ describe('decoder', () => {
     const rows = [{ a: 1n, b: 'x' }]
     const r = decodeRows([{ name: 'a' }, { name: 'b' }], rows)
     expect(E.isRight(r) && r.right).toBe(rows)
+  })
+})
+
+describe('decode: time in canonical form', () => {
+  it('drops a zero fraction and trailing zeros (MariaDB TIME(6)), adds missing seconds', () => {
+    expect(one(types.time, '23:59:59.000000')).toBe('23:59:59')
+    expect(one(types.time, '12:34:56.500000')).toBe('12:34:56.5')
+    expect(one(types.time, '12:34:56.789')).toBe('12:34:56.789')
+    expect(one(types.time, '12:34:56')).toBe('12:34:56')
+    expect(one(types.time, '12:34')).toBe('12:34:00')
+    expect(one(types.time, '-838:59:59.000000')).toBe('-838:59:59')
+    expect(canonicalTime('01:02:03.')).toBe('01:02:03')
+    fails(types.time, 'noon')
+    fails(types.time, 1234)
   })
 })

@@ -79,7 +79,27 @@ const toDateString: Convert = (v) => {
   return FAIL
 }
 
-const toTimeString: Convert = (v) => (typeof v === 'string' && /^\d{2}:\d{2}(:\d{2}(\.\d+)?)?/.test(v) ? v : FAIL)
+const timeText = /^-?\d{2,3}:\d{2}(:\d{2}(\.\d+)?)?/
+
+/**
+ * Time text in canonical form `HH:MM:SS[.f]`: seconds always present, the fraction without
+ * trailing zeros and without the dot when it is zero (MariaDB's TIME(6) pads it to 6 digits,
+ * SQLite returns what was stored). @internal
+ */
+export const canonicalTime = (v: string): string => {
+  const s = v.length === 5 ? v + ':00' : v
+  const dot = s.indexOf('.')
+  if (dot < 0) return s
+  let end = s.length
+  for (let i = dot + 1; i < end; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 48 || c > 57) return s
+  }
+  while (end > dot + 1 && s.charCodeAt(end - 1) === 48) end--
+  return end === dot + 1 ? s.slice(0, dot) : s.slice(0, end)
+}
+
+const toTimeString: Convert = (v) => (typeof v === 'string' && timeText.test(v) ? canonicalTime(v) : FAIL)
 
 const timestampText =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?$/
@@ -202,7 +222,7 @@ const ruleFor = (type: SqlType): Rule => {
     case 'Date':
       return { accept: 'typeof v === "string" && v.length === 10', convert: toDateString, expected: 'YYYY-MM-DD' }
     case 'Time':
-      return { accept: 'typeof v === "string"', convert: toTimeString, expected: 'HH:MM:SS' }
+      return { accept: 'typeof v === "string" && v.length === 8', convert: toTimeString, expected: 'HH:MM:SS' }
     case 'Timestamp':
       return { accept: 'v instanceof Date && v.getTime() === v.getTime()', convert: toTimestamp, expected: 'timestamp' }
     case 'Json':

@@ -17,6 +17,12 @@ describe('mysql dialect', () => {
     expect(mysql.encodeParam(new Date(Date.UTC(2024, 1, 3, 4, 5, 6, 7)), undefined)).toBe('2024-02-03 04:05:06.007')
     expect(mysql.encodeParam(12n, undefined)).toBe('12')
     expect(mysql.encodeParam({ a: 'x' }, { _tag: 'Json' })).toBe('{"a":"x"}')
+    expect(mysql.encodeParam(true, { _tag: 'Json' })).toBe('true')
+    expect(mysql.encodeParam('ABCDEF01-0000-0000-0000-00000000000A', { _tag: 'Uuid' })).toBe('abcdef01-0000-0000-0000-00000000000a')
+    expect(mysql.functionSql?.('length', ['x'])).toBe('CHAR_LENGTH(x)')
+    expect(mysql.functionSql?.('LOWER', ['x'])).toBeUndefined()
+    expect(mysql.capabilities).toMatchObject({ withOnDml: false, windowLagDefault: false, limitInSubquery: false, insertUnnest: false })
+    expect(mysqlDialect({ withOnDml: true, windowLagDefault: true }).capabilities).toMatchObject({ withOnDml: true, windowLagDefault: true })
   })
   it('string literals escape backslashes as well as quotes', () => {
     expect(mysql.stringLiteral("a\\'b")).toBe("'a\\\\''b'")

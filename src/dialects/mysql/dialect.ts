@@ -83,6 +83,7 @@ const typeName = (type: SqlType, context: 'ddl' | 'cast'): string => {
 }
 
 const encodeParam = (value: unknown, type: SqlType | undefined): unknown => {
+  if (type !== undefined && (type._tag === 'Json' || type._tag === 'Uuid')) return ansiEncodeParam(value, type)
   if (typeof value === 'boolean') return value ? 1 : 0
   if (typeof value === 'bigint') return String(value)
   if (value instanceof Date) return type !== undefined && type._tag === 'Date' ? utcDateText(value) : utcDateTimeText(value)
@@ -100,7 +101,15 @@ export interface MysqlOptions {
   readonly lateral?: boolean
   /** `FOR UPDATE OF t` (MySQL 8.0+; not MariaDB). Default false. */
   readonly lockOf?: boolean
+  /** `WITH … UPDATE` / `WITH … DELETE` (MySQL 8.0+; not MariaDB). Default false. */
+  readonly withOnDml?: boolean
+  /** `LEAD`/`LAG` with a default value argument (MySQL 8.0+; not MariaDB). Default false. */
+  readonly windowLagDefault?: boolean
 }
+
+/** MySQL's `LENGTH` counts bytes; the other dialects' counts characters. */
+const functionSql = (name: string, args: ReadonlyArray<string>): string | undefined =>
+  name.length === 6 && name.toUpperCase() === 'LENGTH' ? 'CHAR_LENGTH(' + args.join(', ') + ')' : undefined
 
 /**
  * A MySQL/MariaDB dialect for a given server generation.
@@ -150,6 +159,10 @@ export const mysqlDialect = (options: MysqlOptions = {}): Dialect => {
       withBeforeInsert: false,
       windowGroups: false,
       defaultInValues: true,
+      windowLagDefault: options.windowLagDefault ?? false,
+      withOnDml: options.withOnDml ?? false,
+      limitInSubquery: false,
+      insertUnnest: false,
     },
     quoteIdent: quote,
     placeholder: () => '?',
@@ -172,11 +185,17 @@ export const mysqlDialect = (options: MysqlOptions = {}): Dialect => {
     binaryLiteral: (hex) => "X'" + hex + "'",
     autoIncrementClause: 'AUTO_INCREMENT',
     shareLock: 'LOCK IN SHARE MODE',
+    functionSql,
   }
 }
 
 /**
- * The MySQL / MariaDB dialect record for current servers (MySQL 8.0.31+, MariaDB 10.5+).
+ * The MySQL / MariaDB dialect record for current servers (MySQL 8.0.31+, MariaDB 10.5+),
+ * limited to what both accept: no `WITH … UPDATE/DELETE`, no 3-argument LEAD/LAG (MariaDB);
+ * `mysqlDialect({ withOnDml: true, windowLagDefault: true })` for MySQL 8.
+ *
+ * `func.length` is `CHAR_LENGTH` (characters, as on the other databases). `IN (subquery
+ * with LIMIT)` is written `IN (SELECT * FROM (subquery) AS _in)`.
  *
  * @example
  * compile(mysql)(pipe(select({ n: concat(users.c.first, ' ', users.c.last) }), from(users)))

@@ -26,6 +26,29 @@ describe('sqlite dialect', () => {
     expect(Buffer.isBuffer(sqlite.encodeParam(new Uint8Array([1]), { _tag: 'Binary' }))).toBe(true)
     expect(sqlite.encodeParam(undefined, undefined)).toBe(null)
   })
+  it('binds integers as bigint (INTEGER, not REAL); typed Real/Double/Numeric numbers stay numbers', () => {
+    expect(sqlite.encodeParam(7, { _tag: 'Integer' })).toBe(7n)
+    expect(sqlite.encodeParam(7, { _tag: 'SmallInt' })).toBe(7n)
+    expect(sqlite.encodeParam(7, { _tag: 'BigInt' })).toBe(7n)
+    expect(sqlite.encodeParam(7, undefined)).toBe(7n)
+    expect(sqlite.encodeParam(7.5, undefined)).toBe(7.5)
+    expect(sqlite.encodeParam(7, { _tag: 'Double' })).toBe(7)
+    expect(sqlite.encodeParam(7, { _tag: 'Real' })).toBe(7)
+    expect(sqlite.encodeParam(7, { _tag: 'Numeric' })).toBe(7)
+    expect(sqlite.encodeParam(2 ** 60, undefined)).toBe(2 ** 60)
+  })
+  it('JSON before booleans (a bare JSON true is the text true); uuids lowercased', () => {
+    expect(sqlite.encodeParam(true, { _tag: 'Json' })).toBe('true')
+    expect(sqlite.encodeParam(false, { _tag: 'Json' })).toBe('false')
+    expect(sqlite.encodeParam(1, { _tag: 'Json' })).toBe('1')
+    expect(sqlite.encodeParam('A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', { _tag: 'Uuid' })).toBe('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11')
+  })
+  it('numeric: NUMERIC affinity up to 15 digits, exact TEXT-affinity DECIMAL TEXT beyond', () => {
+    expect(sqlite.typeName({ _tag: 'Numeric', precision: 10, scale: 2 }, 'ddl')).toBe('NUMERIC(10, 2)')
+    expect(sqlite.typeName({ _tag: 'Numeric', precision: 38, scale: 10 }, 'ddl')).toBe('DECIMAL TEXT(38, 10)')
+    expect(sqlite.typeName({ _tag: 'Numeric' }, 'ddl')).toBe('DECIMAL TEXT')
+    expect(sqlite.typeName({ _tag: 'Numeric', precision: 38, scale: 10 }, 'cast')).toBe('NUMERIC')
+  })
   it('capabilities', () => {
     expect(sqlite.capabilities).toMatchObject({
       returning: true, onConflict: true, onDuplicateKey: false, updateFrom: true, deleteUsing: false, rowLocks: false, lateral: false, distinctOn: false,

@@ -3,6 +3,12 @@
  * placeholders, booleans as 1/0, timestamps as UTC text, RETURNING, ON CONFLICT upserts,
  * UPDATE … FROM; no row locks, no LATERAL, no DISTINCT ON, no INTERSECT/EXCEPT ALL.
  *
+ * Limitations (documented, not emulated):
+ * - `ilike` is `LOWER(a) LIKE LOWER(b)`, and SQLite's LOWER (like LIKE's own case folding) is
+ *   ASCII-only: 'ÉCOLE' does not match 'école' (PostgreSQL and MariaDB fold every letter).
+ * - `numeric(p, s)` wider than 15 digits (or unbounded) is stored as exact text and so
+ *   compares as text (see `typeName`).
+ *
  * Transactions: SQLite is always serializable. `begin(undefined)` is `BEGIN` (deferred); asking
  * for REPEATABLE READ or SERIALIZABLE gives `BEGIN IMMEDIATE` (takes the write lock at once, so
  * the transaction cannot fail later with SQLITE_BUSY on lock upgrade); READ (UN)COMMITTED give
@@ -17,6 +23,17 @@ import { utcDateText, utcDateTimeText } from '../../compile/values.js'
 
 const quote = quoteWith('"')
 
+/** Significant digits a REAL keeps exactly (what NUMERIC affinity converts decimal text to). */
+const EXACT_REAL_DIGITS = 15
+
+/**
+ * Type names. Numeric needs care: a NUMERIC column has NUMERIC affinity, which turns decimal
+ * text into a REAL (15 significant digits). `numeric(p, s)` with p <= 15 keeps NUMERIC (exact
+ * within a double, compares and sorts as a number); wider or unbounded numerics are declared
+ * `DECIMAL TEXT(p, s)`, which has TEXT affinity: the decimal text is stored and read back
+ * exactly, but SQLite then compares and sorts such a column as text ('10' < '9') and SUM/AVG
+ * over it compute in floating point. Cast to REAL for numeric comparisons there.
+ */
 const typeName = (type: SqlType, context: 'ddl' | 'cast'): string => {
   if (context === 'cast') {
     switch (type._tag) {
@@ -39,6 +56,10 @@ const typeName = (type: SqlType, context: 'ddl' | 'cast'): string => {
   switch (type._tag) {
     case 'Boolean':
       return 'INTEGER'
+    case 'Numeric':
+      return type.precision !== undefined && type.precision <= EXACT_REAL_DIGITS
+        ? ansiTypeName(type, quote)
+        : 'DECIMAL TEXT' + (type.precision === undefined ? '' : '(' + String(type.precision) + (type.scale === undefined ? '' : ', ' + String(type.scale)) + ')')
     case 'Timestamp':
     case 'Json':
     case 'Enum':
@@ -51,7 +72,20 @@ const typeName = (type: SqlType, context: 'ddl' | 'cast'): string => {
   }
 }
 
+/**
+ * Integers are bound as bigint: better-sqlite3 binds every JS number as a REAL, which would
+ * make `intColumn / 7` a float division and store `5` in a TEXT column as `'5.0'`. Typed
+ * Real/Double/Numeric numbers stay REAL. (Results are unaffected: a statement reads bigints
+ * only when one of its result columns is BigInt.)
+ */
 const encodeParam = (value: unknown, type: SqlType | undefined): unknown => {
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) return value
+    if (type === undefined) return BigInt(value)
+    const tag = type._tag
+    return tag === 'Integer' || tag === 'SmallInt' || tag === 'BigInt' ? BigInt(value) : ansiEncodeParam(value, type)
+  }
+  if (type !== undefined && (type._tag === 'Json' || type._tag === 'Uuid')) return ansiEncodeParam(value, type)
   if (typeof value === 'boolean') return value ? 1 : 0
   if (value instanceof Date) return type !== undefined && type._tag === 'Date' ? utcDateText(value) : utcDateTimeText(value)
   if (value instanceof Uint8Array && !Buffer.isBuffer(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength)
@@ -105,6 +139,10 @@ export const sqlite: Dialect = {
     withBeforeInsert: true,
     windowGroups: true,
     defaultInValues: false,
+    windowLagDefault: true,
+    withOnDml: true,
+    limitInSubquery: true,
+    insertUnnest: false,
   },
   quoteIdent: quote,
   placeholder: () => '?',
