@@ -95,7 +95,7 @@ conformance(
       rolledBack(h, async (t) => {
         const ins = insertInto(items, [{ name: 'a', qty: 1 }, { name: 'b' }, { name: 'c', qty: 3, note: "O'Brien" }])
         await expectSql(t, ins, {
-          sqlite: { sql: 'INSERT INTO "items" ("name", "qty", "note") VALUES (?, ?, NULL), (?, ?, NULL), (?, ?, ?)', params: ['a', 1, 'b', 0, 'c', 3, "O'Brien"] },
+          sqlite: { sql: 'INSERT INTO "items" ("name", "qty", "note") VALUES (?, ?, NULL), (?, ?, NULL), (?, ?, ?)', params: ['a', 1n, 'b', 0n, 'c', 3n, "O'Brien"] },
           postgres: { sql: 'INSERT INTO "items" ("name", "qty", "note") VALUES ($1, $2, DEFAULT), ($3, DEFAULT, DEFAULT), ($4, $5, $6)', params: ['a', 1, 'b', 'c', 3, "O'Brien"] },
           mysql: 'INSERT INTO `items` (`name`, `qty`, `note`) VALUES (?, ?, DEFAULT), (?, DEFAULT, DEFAULT), (?, ?, ?)',
         })
@@ -127,7 +127,7 @@ conformance(
       rolledBack(h, async (t) => {
         const upd = pipe(update(items, { qty: add(items.c.qty, 1), note: 'bumped' }), where(lt(items.c.qty, 10)))
         await expectSql(t, upd, {
-          sqlite: { sql: 'UPDATE "items" SET "qty" = "items"."qty" + ?, "note" = ? WHERE "items"."qty" < ?', params: [1, 'bumped', 10] },
+          sqlite: { sql: 'UPDATE "items" SET "qty" = "items"."qty" + ?, "note" = ? WHERE "items"."qty" < ?', params: [1n, 'bumped', 10n] },
           postgres: { sql: 'UPDATE "items" SET "qty" = "items"."qty" + $1, "note" = $2 WHERE "items"."qty" < $3', params: [1, 'bumped', 10] },
           mysql: { sql: 'UPDATE `items` SET `qty` = `items`.`qty` + ?, `note` = ? WHERE `items`.`qty` < ?', params: [1, 'bumped', 10] },
         })
@@ -155,8 +155,18 @@ conformance(
         })
         expect(await run(t, ins)).toBe(1)
         expect(await run(t, ins)).toBe(1)
-        // several rows of defaults in one statement: see known-failures.test.ts
+        // several rows of defaults in one statement: (DEFAULT) per row for the first column that
+        // is not generated (SQLite: its declared default)
+        const two = insertInto(defaults, [{}, {}])
+        await expectSql(t, two, {
+          sqlite: { sql: 'INSERT INTO "defaults" ("x") VALUES (?), (?)', params: [3n, 3n] },
+          postgres: 'INSERT INTO "defaults" ("x") VALUES (DEFAULT), (DEFAULT)',
+          mysql: 'INSERT INTO `defaults` (`x`) VALUES (DEFAULT), (DEFAULT)',
+        })
+        expect(await run(t, two)).toBe(2)
         expect((await rows(t, pipe(select({ x: defaults.c.x, s: defaults.c.s }), from(defaults))))).toStrictEqual([
+          { x: 3, s: 'd' },
+          { x: 3, s: 'd' },
           { x: 3, s: 'd' },
           { x: 3, s: 'd' },
         ])
@@ -222,7 +232,7 @@ conformance(
         const ins = insertInto(items, [{ name: 'apple', qty: 99 }, { name: 'cherry', qty: 1 }], { onConflict: { doNothing: true, target: [items.c.name] } })
         await expectSql(t, ins, {
           sqlite: 'INSERT INTO "items" ("name", "qty") VALUES (?, ?), (?, ?) ON CONFLICT ("name") DO NOTHING',
-          postgres: 'INSERT INTO "items" ("name", "qty") VALUES ($1, $2), ($3, $4) ON CONFLICT ("name") DO NOTHING',
+          postgres: 'INSERT INTO "items" ("name", "qty") SELECT * FROM unnest($1::TEXT[], $2::INTEGER[]) ON CONFLICT ("name") DO NOTHING',
           mysql: 'INSERT INTO `items` (`name`, `qty`) VALUES (?, ?), (?, ?) ON DUPLICATE KEY UPDATE `items`.`name` = `items`.`name`',
         })
         await run(t, ins)

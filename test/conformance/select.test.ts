@@ -59,7 +59,7 @@ conformance(
         where(eq(emp.c.id, 3)),
       )
       await expectRows(h, q, [{ name: 'Cy', double: 400, tag: 'Cy#Cy' }], {
-        sqlite: { sql: 'SELECT "emp"."name" AS "name", "emp"."salary" * ? AS "double", "emp"."name" || ? || "emp"."name" AS "tag" FROM "emp" WHERE "emp"."id" = ?', params: [2, '#', 3] },
+        sqlite: { sql: 'SELECT "emp"."name" AS "name", "emp"."salary" * ? AS "double", "emp"."name" || ? || "emp"."name" AS "tag" FROM "emp" WHERE "emp"."id" = ?', params: [2n, '#', 3n] },
         postgres: { sql: 'SELECT "emp"."name" AS "name", "emp"."salary" * $1 AS "double", "emp"."name" || $2 || "emp"."name" AS "tag" FROM "emp" WHERE "emp"."id" = $3', params: [2, '#', 3] },
         mysql: { sql: 'SELECT `emp`.`name` AS `name`, `emp`.`salary` * ? AS `double`, CONCAT(`emp`.`name`, ?, `emp`.`name`) AS `tag` FROM `emp` WHERE `emp`.`id` = ?', params: [2, '#', 3] },
       })
@@ -136,7 +136,7 @@ conformance(
         { d: 2, n: 2, total: 350, lo: 150, hi: 200, mean: 175 },
       ], {
         postgres: {
-          sql: 'SELECT "emp"."dept_id" AS "d", COUNT(*) AS "n", SUM("emp"."salary") AS "total", MIN("emp"."salary") AS "lo", MAX("emp"."salary") AS "hi", AVG("emp"."salary") AS "mean" FROM "emp" WHERE "emp"."salary" >= $1 GROUP BY "emp"."dept_id" HAVING COUNT(*) >= $2 ORDER BY "emp"."dept_id"',
+          sql: 'SELECT "emp"."dept_id" AS "d", COUNT(*) AS "n", SUM("emp"."salary") AS "total", MIN("emp"."salary") AS "lo", MAX("emp"."salary") AS "hi", AVG("emp"."salary") AS "mean" FROM "emp" WHERE "emp"."salary" >= $1 GROUP BY "emp"."dept_id" HAVING COUNT(*) >= $2::INTEGER ORDER BY "emp"."dept_id"',
           params: [150, 2],
         },
       })
@@ -194,7 +194,7 @@ conformance(
     it('LIMIT, OFFSET, OFFSET alone', async () => {
       const base = pipe(select({ id: emp.c.id }), from(emp), orderBy(emp.c.id))
       await expectRows(h, pipe(base, limit(2), offset(1)), [{ id: 2 }, { id: 3 }], {
-        sqlite: { sql: 'SELECT "emp"."id" AS "id" FROM "emp" ORDER BY "emp"."id" LIMIT ? OFFSET ?', params: [2, 1] },
+        sqlite: { sql: 'SELECT "emp"."id" AS "id" FROM "emp" ORDER BY "emp"."id" LIMIT ? OFFSET ?', params: [2n, 1n] },
         postgres: { sql: 'SELECT "emp"."id" AS "id" FROM "emp" ORDER BY "emp"."id" LIMIT $1 OFFSET $2', params: [2, 1] },
         mysql: { sql: 'SELECT `emp`.`id` AS `id` FROM `emp` ORDER BY `emp`.`id` LIMIT ? OFFSET ?', params: [2, 1] },
       })
@@ -269,7 +269,7 @@ conformance(
       const q = (id: number) => pipe(select({ name: emp.c.name }), from(emp), where(eq(emp.c.id, id)))
       expect(await rows(h, q(1))).toStrictEqual([{ name: 'Ada' }])
       expect(await rows(h, q(5))).toStrictEqual([{ name: 'Eve' }])
-      await expectSql(h, q(2), same(h.name === 'postgres' ? { sql: 'SELECT "emp"."name" AS "name" FROM "emp" WHERE "emp"."id" = $1', params: [2] } : { sql: h.name === 'mysql' ? 'SELECT `emp`.`name` AS `name` FROM `emp` WHERE `emp`.`id` = ?' : 'SELECT "emp"."name" AS "name" FROM "emp" WHERE "emp"."id" = ?', params: [2] }))
+      await expectSql(h, q(2), same(h.name === 'postgres' ? { sql: 'SELECT "emp"."name" AS "name" FROM "emp" WHERE "emp"."id" = $1', params: [2] } : { sql: h.name === 'mysql' ? 'SELECT `emp`.`name` AS `name` FROM `emp` WHERE `emp`.`id` = ?' : 'SELECT "emp"."name" AS "name" FROM "emp" WHERE "emp"."id" = ?', params: [h.name === 'sqlite' ? 2n : 2] }))
     })
   },
   { tables: fixtureTables, seed },

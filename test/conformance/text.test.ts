@@ -32,7 +32,7 @@ conformance(
     it('named binds become placeholders; columns give typed, decoded rows', async () => {
       const t = text(q('SELECT "id", "body" FROM "notes" WHERE "id" = :id'), { id: 1 }, { id: types.integer, body: types.text })
       await expectSql(h, t, {
-        sqlite: { sql: 'SELECT "id", "body" FROM "notes" WHERE "id" = ?', params: [1] },
+        sqlite: { sql: 'SELECT "id", "body" FROM "notes" WHERE "id" = ?', params: [1n] },
         postgres: { sql: 'SELECT "id", "body" FROM "notes" WHERE "id" = $1', params: [1] },
         mysql: { sql: 'SELECT `id`, `body` FROM `notes` WHERE `id` = ?', params: [1] },
       })
