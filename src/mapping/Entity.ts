@@ -216,14 +216,23 @@ const registry = new Map<string, AnyEntity>()
 /** The entity mapped to a table name, if any (the last `entity()` call for that table wins). @category mapping */
 export const entityOfTable = (tableName: string): AnyEntity | undefined => registry.get(tableName)
 
-/** Attaches session metadata to a value (not enumerable). @internal */
+/** True when some mapped entity declares mapper events (sessions then dispatch row events). @internal */
+export const anyMapperEvents = (): boolean => {
+  for (const e of registry.values()) if (Object.keys(e.$.events).length > 0) return true
+  return false
+}
+
+/** Session metadata of values, kept beside them (a WeakMap costs far less than a property per value). */
+const metas = new WeakMap<object, InstanceMeta>()
+
+/** Attaches session metadata to a value (kept in a WeakMap, so it never shows in spreads or JSON). @internal */
 export const attach = <V extends object>(value: V, meta: InstanceMeta): V => {
-  Object.defineProperty(value, INSTANCE, { value: meta, enumerable: false, configurable: true, writable: false })
+  metas.set(value, meta)
   return value
 }
 
 /** The session metadata of a value, if any. @category mapping */
-export const metaOf = (value: AnyInstance): InstanceMeta | undefined => value[INSTANCE]
+export const metaOf = (value: AnyInstance): InstanceMeta | undefined => metas.get(value)
 
 /**
  * Maps a table to an entity.

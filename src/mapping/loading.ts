@@ -17,7 +17,7 @@ import type { Select } from '../algebra/Query.js'
 import type { Dialect } from '../compile/Dialect.js'
 import type { DbError } from '../effects/DbError.js'
 import * as Core from '../effects/session/Session.js'
-import { lookup, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
+import { lookup, openBatch, sealBatch, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
 import { rootOf, type AnyEntity, type AnyInstance } from './Entity.js'
 import { getRelated, hydrate, rowHolding, setRelated, trackParts, type Shape } from './graph.js'
 import { projection, type Projection } from './inheritance.js'
@@ -323,7 +323,7 @@ export const runQuery = (en: AnyEntity, q: SelectNode, plans: ReadonlyArray<Plan
       return pipe(
         execute(final),
         SRTE.chain((rows) => (uow: UnitOfWork) => () => async () => {
-          let u = uow
+          let u = openBatch(uow)
           const parents = new Map<RowKey, TrackedRow>()
           const e: Edges = { lists: new Map(), rowsOf: new Map() }
           for (const raw of rows) {
@@ -339,7 +339,7 @@ export const runQuery = (en: AnyEntity, q: SelectNode, plans: ReadonlyArray<Plan
             if (E.isLeft(r)) return r
             u = r.right
           }
-          u = recordEdges(u, e)
+          u = sealBatch(recordEdges(u, e))
           return E.right<DbError, [readonly [Loaded, Edges, ReadonlyArray<InQuery>], UnitOfWork]>([[[...parents.values()], e, built.right.nodes], u])
         }),
         SRTE.chain(([parents, e, nodes]) =>
@@ -418,7 +418,7 @@ const loadOne = (en: AnyEntity, parents: ReadonlyArray<TrackedRow>, p: Plan, par
       for (let i = 0; i < all.length; i += chunk)
         queries.push(where({ _tag: 'InList', operand: matchOn, values: all.slice(i, i + chunk).map((v) => ({ _tag: 'Param', value: v, ...(type ? { type } : {}) })), negated: false }))
     }
-    let u = uow
+    let u = openBatch(uow)
     const groups = new Map<string, RowKey[]>()
     const children = new Map<RowKey, TrackedRow>()
     for (const q of queries) {
@@ -442,7 +442,7 @@ const loadOne = (en: AnyEntity, parents: ReadonlyArray<TrackedRow>, p: Plan, par
       const keys = v === undefined || v === null ? [] : (groups.get(groupKey(v)) ?? [])
       edgeOf(e, parent, p).keys.push(...keys)
     }
-    u = recordEdges(u, e)
+    u = sealBatch(recordEdges(u, e))
     const nested = p.nested.map((n) => (n.strategy === 'subquery' && queries.length === 1 ? n : { ...n, strategy: n.strategy === 'subquery' ? ('selectin' as const) : n.strategy === 'selectin' ? n.strategy : ('selectin' as const) }))
     return postLoad(r.target, [...children.values()], nested, queries.length === 1 ? queries[0] : undefined)(u)(env)()
   }

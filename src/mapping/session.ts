@@ -24,6 +24,8 @@ import {
   forget,
   identityKey,
   lookup,
+  openBatch,
+  sealBatch,
   markDeleted,
   patch,
   primaryKeyOf,
@@ -34,7 +36,7 @@ import {
   type UnitOfWork,
 } from '../effects/session/UnitOfWork.js'
 import { addGraph, columnsFor, deleteCascade, setRelation } from './cascade.js'
-import { attach, entityOfTable, metaOf, validateRow, withHybrids, type AnyEntity, type AnyInstance, type EntityMeta, type INSTANCE } from './Entity.js'
+import { anyMapperEvents, attach, entityOfTable, metaOf, validateRow, withHybrids, type AnyEntity, type AnyInstance, type EntityMeta, type INSTANCE } from './Entity.js'
 import { hydrate as hydrateGraph, merge as mergeShapes, partRow, shapeOf, valuesOf } from './graph.js'
 import { entitySelect, hydrateAll, isLoaded, loadRelation, plansFor, raisedBy, runQuery, shapeOfPlans } from './loading.js'
 import type { Load, LoadsOf } from './loadOptions.js'
@@ -80,7 +82,24 @@ export const add =
   }
 
 /** Adds several values. @category session */
-export const addAll = <I extends AnyInstance>(values: ReadonlyArray<I>): Session<ReadonlyArray<I>> => SRTE.traverseReadonlyArrayWithIndex((_: number, v: I): Session<I> => add(v))(values)
+export const addAll =
+  <I extends AnyInstance>(values: ReadonlyArray<I>): Session<ReadonlyArray<I>> =>
+  (uow) =>
+  () =>
+  () => {
+    // One batch for the whole graph: the maps are updated in place, then sealed.
+    let u = openBatch(uow)
+    const added: Array<readonly [I, TrackedRow]> = []
+    for (const value of values) {
+      const r = addGraph(u, value)
+      if (E.isLeft(r)) return Promise.resolve(r)
+      u = r.right[0]
+      added.push([value, r.right[1]])
+    }
+    u = sealBatch(u)
+    const out = added.map(([value, row]) => hydrateGraph(u, metaOf(value)!.entity, row, shapeOf(value)) as I)
+    return Promise.resolve(E.right<DbError, [ReadonlyArray<I>, UnitOfWork]>([out, u]))
+  }
 
 /** Builds a value with the entity's `make` (validated) and adds it. @category session */
 export const create = <En extends AnyEntity>(entity: En, input: Parameters<En['make']>[0]): Session<InstanceOf<En>> =>
@@ -405,7 +424,7 @@ function dispatch(e: Core.RowEvent, phase: 'before' | 'after'): TE.TaskEither<Db
  * @category session
  */
 export const runSession = <A>(engine: Engine, program: Session<A>, options: Core.SessionOptions = {}): TE.TaskEither<DbError, A> =>
-  Core.runSession(engine, program, { ...options, listeners: [entityEvents, ...(options.listeners ?? [])] })
+  Core.runSession(engine, program, { ...options, listeners: anyMapperEvents() ? [entityEvents, ...(options.listeners ?? [])] : (options.listeners ?? []) })
 
 /** The tracked row of a value, for inspection in tests and tools. @internal */
 export const trackedRow = (uow: UnitOfWork, value: AnyInstance): TrackedRow | undefined => {

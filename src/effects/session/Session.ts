@@ -19,7 +19,7 @@ import type { Engine } from '../Engine.js'
 import { control } from '../Statement.js'
 import { planFlush, type FlushPlan } from './planFlush.js'
 import { runFlush, type FlushOutcome } from './runFlush.js'
-import { addLoaded, empty, identityKey, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from './UnitOfWork.js'
+import { addLoaded, empty, identityKey, openBatch, sealBatch, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from './UnitOfWork.js'
 
 /** What a row-level event sees. */
 export interface RowEvent {
@@ -74,8 +74,9 @@ export const state: Session<UnitOfWork> = SRTE.get()
 
 /** Applies what a successful flush wrote to the unit of work. @internal */
 export const applyFlush = (uow: UnitOfWork, plan: FlushPlan, out: FlushOutcome): UnitOfWork => {
-  let rows = uow.rows
-  let renamed = uow.renamed
+  // Transient copies, mutated in place below and sealed at the end (no map version per row).
+  let rows = uow.rows.asMutable()
+  let renamed = uow.renamed.asMutable()
   for (const step of plan.steps) {
     if (step._tag !== 'Insert') continue
     for (const p of step.rows) {
@@ -97,7 +98,7 @@ export const applyFlush = (uow: UnitOfWork, plan: FlushPlan, out: FlushOutcome):
   }
   for (const key of out.deleted) rows = rows.delete(key)
   // A persistent row whose changes cancelled out is clean too.
-  return { ...uow, rows, renamed, changed: uow.changed.clear() }
+  return { ...uow, rows: rows.asImmutable(), renamed: renamed.asImmutable(), changed: uow.changed.clear() }
 }
 
 const rowEvents = (plan: FlushPlan, uow: UnitOfWork): ReadonlyArray<RowEvent> =>
@@ -112,8 +113,16 @@ const rowEvents = (plan: FlushPlan, uow: UnitOfWork): ReadonlyArray<RowEvent> =>
     }
   })
 
-const each = (events: ReadonlyArray<RowEvent>, f: (e: RowEvent) => TE.TaskEither<DbError, void>): TE.TaskEither<DbError, void> =>
-  events.reduce<TE.TaskEither<DbError, void>>((acc, e) => pipe(acc, TE.chain(() => f(e))), TE.right(undefined))
+/** Runs `f` for each event in order (a plain loop: no chain of effects per row). */
+const each =
+  (events: ReadonlyArray<RowEvent>, f: (e: RowEvent) => TE.TaskEither<DbError, void>): TE.TaskEither<DbError, void> =>
+  async () => {
+    for (const e of events) {
+      const r = await f(e)()
+      if (E.isLeft(r)) return r
+    }
+    return E.right(undefined)
+  }
 
 /**
  * Writes every pending change: plans the statements (`planFlush`), runs them inside a
@@ -125,14 +134,17 @@ export const flush: Session<void> = (uow) => (env) => {
   if (uow.changed.size === 0) return TE.right([undefined, uow])
   const plan = planFlush(uow)
   if (plan.steps.length === 0) return TE.right([undefined, { ...uow, changed: uow.changed.clear() }])
-  const events = rowEvents(plan, uow)
   const ls = env.listeners
+  const before = ls.filter((l) => l.beforeRow !== undefined)
+  const after = ls.filter((l) => l.afterRow !== undefined)
+  // Row events are built only when someone listens for them.
+  const events = before.length > 0 || after.length > 0 ? rowEvents(plan, uow) : []
   return pipe(
     fire(ls, (l) => (l.beforeFlush ? () => l.beforeFlush!(plan, uow) : undefined)),
-    TE.chain(() => each(events, (e) => fire(ls, (l) => (l.beforeRow ? () => l.beforeRow!(e) : undefined)))),
+    TE.chain(() => (before.length > 0 ? each(events, (e) => fire(before, (l) => () => l.beforeRow!(e))) : TE.right(undefined))),
     TE.chain(() => env.conn.transaction((c) => runFlush(c, env.dialect, plan))),
     TE.map((out) => applyFlush(uow, plan, out)),
-    TE.chainFirst(() => each(events, (e) => fire(ls, (l) => (l.afterRow ? () => l.afterRow!(e) : undefined)))),
+    TE.chainFirst(() => (after.length > 0 ? each(events, (e) => fire(after, (l) => () => l.afterRow!(e))) : TE.right(undefined))),
     TE.map((next): [void, UnitOfWork] => [undefined, next]),
   )
 }
@@ -181,14 +193,14 @@ export const loadRows = (table: AnyTable, run: (conn: Connection) => TE.TaskEith
     autoflush,
     SRTE.chain(() => fromConnection((conn) => run(conn))),
     SRTE.chain((rows) => (uow: UnitOfWork) => (_: SessionEnv) => {
-      let u = uow
+      let u = openBatch(uow)
       const out: TrackedRow[] = new Array(rows.length)
       for (let i = 0; i < rows.length; i++) {
         const [next, row] = addLoaded(u, table, rows[i], versionKey)
         u = next
         out[i] = row
       }
-      return TE.right([out as ReadonlyArray<TrackedRow>, u])
+      return TE.right([out as ReadonlyArray<TrackedRow>, sealBatch(u)])
     }),
   )
 

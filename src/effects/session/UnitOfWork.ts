@@ -69,9 +69,15 @@ const keyPart = (v: unknown): string =>
 
 /** The primary-key property keys of a table. @category session */
 export const primaryKeyOf = (table: AnyTable): ReadonlyArray<string> => {
-  const pk = table.definition().primaryKey
-  return pk.map((name) => table.columnNames.find((c) => c.name === name)?.key ?? name)
+  let keys = pkKeys.get(table)
+  if (keys === undefined) {
+    keys = table.definition().primaryKey.map((name) => table.columnNames.find((c) => c.name === name)?.key ?? name)
+    pkKeys.set(table, keys)
+  }
+  return keys
 }
+
+const pkKeys = new WeakMap<AnyTable, ReadonlyArray<string>>()
 
 /**
  * The identity key of a row, or `undefined` while part of its primary key is missing.
@@ -81,6 +87,11 @@ export const primaryKeyOf = (table: AnyTable): ReadonlyArray<string> => {
 export const identityKey = (table: AnyTable, values: RowValues): RowKey | undefined => {
   const pk = primaryKeyOf(table)
   if (pk.length === 0) return undefined
+  if (pk.length === 1) {
+    const v = values[pk[0]]
+    if (v === undefined || v === null) return undefined
+    if (typeof v === 'number') return table.name + '\u0000' + v
+  }
   const parts: string[] = []
   for (const k of pk) {
     const v = values[k]
@@ -174,3 +185,23 @@ export const sameValue = (a: unknown, b: unknown): boolean => {
   if (typeof a === 'object' && typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b)
   return false
 }
+
+/**
+ * Opens a batch: the maps become transient (mutated in place, owned by this batch only), so a
+ * loop that tracks thousands of rows does not allocate a new map version per row. Every state
+ * obtained before the batch stays valid; states inside the batch must not escape it.
+ * Close it with {@link sealBatch}.
+ * @category session
+ */
+export const openBatch = (uow: UnitOfWork): UnitOfWork => ({
+  ...uow,
+  rows: uow.rows.asMutable(),
+  ...(uow.related ? { related: uow.related.asMutable() } : {}),
+})
+
+/** Closes a batch opened with {@link openBatch}: the maps are persistent again. @category session */
+export const sealBatch = (uow: UnitOfWork): UnitOfWork => ({
+  ...uow,
+  rows: uow.rows.asImmutable(),
+  ...(uow.related ? { related: uow.related.asImmutable() } : {}),
+})

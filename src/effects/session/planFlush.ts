@@ -46,6 +46,7 @@ export type FlushStep =
       readonly version?: { readonly column: string; readonly expected: unknown }
     }
 
+
 /** The ordered steps of one flush. */
 export interface FlushPlan {
   readonly steps: ReadonlyArray<FlushStep>
@@ -126,24 +127,19 @@ export const planFlush = (uow: UnitOfWork): FlushPlan => {
   const inserts = [...pending].sort(
     (a, b) => tableIndex.get(a.table.name)! - tableIndex.get(b.table.name)! || insertDepth.get(a.key)! - insertDepth.get(b.key)! || a.seq - b.seq,
   )
+  // The open batch's rows are appended in place (one array per batch, not a copy per row).
+  let batch: { readonly table: AnyTable; readonly columns: ReadonlyArray<string>; readonly depth: number; readonly rows: PlannedInsert[] } | undefined
   for (let i = 0; i < inserts.length; i++) {
     const r = inserts[i]
     const columns = Object.keys(r.values).filter((k) => r.values[k] !== undefined || r.refs[k] !== undefined)
     for (const k of Object.keys(r.refs)) if (!columns.includes(k)) columns.push(k)
-    const last = steps[steps.length - 1]
     const planned: PlannedInsert = { key: r.key, values: r.values, refs: r.refs }
-    const prev = inserts[i - 1]
-    if (
-      last?._tag === 'Insert' &&
-      last.table === r.table &&
-      prev !== undefined &&
-      insertDepth.get(prev.key) === insertDepth.get(r.key) &&
-      last.columns.length === columns.length &&
-      last.columns.every((c) => columns.includes(c))
-    ) {
-      steps[steps.length - 1] = { ...last, rows: [...last.rows, planned] }
+    const depth = insertDepth.get(r.key)!
+    if (batch && batch.table === r.table && batch.depth === depth && batch.columns.length === columns.length && batch.columns.every((c) => columns.includes(c))) {
+      batch.rows.push(planned)
     } else {
-      steps.push({ _tag: 'Insert', table: r.table, columns, rows: [planned] })
+      batch = { table: r.table, columns, depth, rows: [planned] }
+      steps.push({ _tag: 'Insert', table: r.table, columns, rows: batch.rows })
     }
   }
 
@@ -179,16 +175,21 @@ export const planFlush = (uow: UnitOfWork): FlushPlan => {
   const deletes = [...deleted].sort(
     (a, b) => tableIndex.get(b.table.name)! - tableIndex.get(a.table.name)! || deleteDepth.get(b.key)! - deleteDepth.get(a.key)! || a.seq - b.seq,
   )
+  let open: { readonly table: AnyTable; readonly depth: number; readonly keys: RowKey[]; readonly pks: RowValues[] } | undefined
   for (let i = 0; i < deletes.length; i++) {
     const r = deletes[i]
     const version = versionOf(r)
-    const last = steps[steps.length - 1]
     const pk = pkValues(r, r.loaded ?? r.values)
-    const prev = deletes[i - 1]
-    if (!version && last?._tag === 'Delete' && !last.version && last.table === r.table && prev && deleteDepth.get(prev.key) === deleteDepth.get(r.key)) {
-      steps[steps.length - 1] = { ...last, keys: [...last.keys, r.key], pks: [...last.pks, pk] }
+    const depth = deleteDepth.get(r.key)!
+    if (version) {
+      open = undefined
+      steps.push({ _tag: 'Delete', table: r.table, keys: [r.key], pks: [pk], version })
+    } else if (open && open.table === r.table && open.depth === depth) {
+      open.keys.push(r.key)
+      open.pks.push(pk)
     } else {
-      steps.push({ _tag: 'Delete', table: r.table, keys: [r.key], pks: [pk], ...(version ? { version } : {}) })
+      open = { table: r.table, depth, keys: [r.key], pks: [pk] }
+      steps.push({ _tag: 'Delete', table: r.table, keys: open.keys, pks: open.pks })
     }
   }
   return { steps }
