@@ -9,6 +9,11 @@ import type { SqlType } from '../algebra/SqlType.js'
 export interface ResultColumn {
   readonly name: string
   readonly type?: SqlType
+  /**
+   * The alias the SQL gives the column when the label itself cannot travel through a driver
+   * (see `unsafeLabel`): the decoder moves the value from `source` to `name`. Absent: `name`.
+   */
+  readonly source?: string
 }
 
 /** What kind of statement was compiled; drivers use it to pick how to run it. */

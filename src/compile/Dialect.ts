@@ -155,6 +155,12 @@ export interface Dialect {
    * placeholder as is. Also gives the element type of `insertUnnest` arrays.
    */
   readonly typedPlaceholder?: (placeholder: string, type: SqlType) => string
+  /**
+   * How a column of this type is read in a select list (or RETURNING), from its compiled SQL;
+   * absent: as it is. MySQL/MariaDB send FLOAT through the text protocol with 6 significant
+   * digits, so a Real column is read as `CAST(col AS DOUBLE)`, which carries the float32 exactly.
+   */
+  readonly resultColumn?: (sql: string, type: SqlType) => string
   /** The type name used to cast a parameter (`INTEGER`, `NUMERIC`, `TEXT`), for `typedPlaceholder` and `insertUnnest`. */
   readonly paramTypeName?: (type: SqlType) => string
 }

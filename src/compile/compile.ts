@@ -16,6 +16,7 @@ import { compileDdl } from './ddl.js'
 import { del, insert, update } from './dml.js'
 import { compileQuery } from './select.js'
 import { newWalk, walkStatement, type Walk } from './shape.js'
+import { outputScope, safeAliases } from './labels.js'
 import { newCtx, runtimeOf, type Ctx } from './state.js'
 import { checkParam } from './values.js'
 
@@ -106,15 +107,22 @@ const resultItems = (n: QueryNode | Dml): ReadonlyArray<Item> => {
   }
 }
 
-const resultColumns = (items: ReadonlyArray<Item>): ReadonlyArray<ResultColumn> => {
+/** The result columns; `renamed`: the statement's labels may be written as positional aliases (not raw SQL). */
+const resultColumns = (items: ReadonlyArray<Item>, renamed: boolean): ReadonlyArray<ResultColumn> => {
+  const aliases = renamed ? safeAliases(items) : undefined
   const out: ResultColumn[] = []
-  for (const i of items) {
+  for (let k = 0; k < items.length; k++) {
+    const i = items[k]
     if (i.expr !== undefined && i.expr._tag === 'Star') continue
     const type = itemType(i)
-    out.push(type === undefined ? { name: i.alias } : { name: i.alias, type })
+    const col: ResultColumn = type === undefined ? { name: i.alias } : { name: i.alias, type }
+    const source = aliases?.[k]
+    out.push(source === undefined ? col : { ...col, source })
   }
   return out
 }
+
+const columnsOf = (n: Dml): ReadonlyArray<ResultColumn> => resultColumns(resultItems(n), outputScope(n) !== undefined)
 
 const sameColumns = (cols: ReadonlyArray<ResultColumn>, items: ReadonlyArray<Item>): boolean => {
   let j = 0
@@ -139,6 +147,18 @@ const compileDdlSingle = (d: Dialect, n: DdlNode): E.Either<CompileError, Compil
 
 const run = (d: Dialect, n: Dml): { readonly c: Ctx; readonly sql: string } => {
   const c = newCtx(runtimeOf(d))
+  const scope = outputScope(n)
+  const aliases = scope === undefined ? undefined : safeAliases(scope.items)
+  if (scope !== undefined && aliases !== undefined) {
+    const rename = new Map<string, string>()
+    for (let i = 0; i < aliases.length; i++) {
+      const a = aliases[i]
+      if (a !== undefined && !rename.has(scope.items[i].alias)) rename.set(scope.items[i].alias, a)
+    }
+    c.outputs = { items: scope.items, aliases, rename, nodes: scope.nodes }
+    // RETURNING items are compiled in the DML statement's own scope.
+    if (n._tag === 'Insert' || n._tag === 'Update' || n._tag === 'Delete') c.rename = rename
+  }
   return { c, sql: body(c, n) }
 }
 
@@ -159,7 +179,7 @@ export const compileUncached =
     const { c, sql } = run(dialect, n)
     const err = c.error ?? tooMany(dialect, c.params.length)
     if (err !== undefined) return E.left(err)
-    return E.right({ sql, params: c.params, kind: kindOf(n), columns: resultColumns(resultItems(n)) })
+    return E.right({ sql, params: c.params, kind: kindOf(n), columns: columnsOf(n) })
   }
 
 const DEFAULT_CAPACITY = 2_000
@@ -254,14 +274,14 @@ const compileCachedWith = (d: Dialect, cache: ShapeCache, n: Dml, w: Walk): E.Ei
       params[i] = d.encodeParam(v, t)
     }
     const items = resultItems(n)
-    const columns = sameColumns(hit.columns, items) ? hit.columns : resultColumns(items)
+    const columns = sameColumns(hit.columns, items) ? hit.columns : columnsOf(n)
     return E.right({ sql: hit.sql, params, kind: hit.kind, columns })
   }
   const { c, sql } = run(d, n)
   const err = c.error ?? tooMany(d, c.params.length)
   if (err !== undefined) return E.left(err)
   const kind = kindOf(n)
-  const columns = resultColumns(resultItems(n))
+  const columns = columnsOf(n)
   // Cache only when every placeholder maps back to the value the walk found in its slot.
   let consistent = c.slot === w.nv
   for (let i = 0; consistent && i < c.slots.length; i++) {

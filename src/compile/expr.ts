@@ -6,7 +6,7 @@
  * @category compile
  */
 import { absurd } from 'fp-ts/function'
-import type { DefaultNode, ExprNode, FrameBound, FuncNode, OrderItem, QueryNode, WindowFrame } from '../algebra/ast.js'
+import type { DefaultNode, ExprNode, FrameBound, FuncNode, OrderItem, QueryNode, SelectItem, WindowFrame } from '../algebra/ast.js'
 import { invalid, unsupported } from './CompileError.js'
 import { compileQuery } from './select.js'
 import { countSlots } from './shape.js'
@@ -50,22 +50,64 @@ const frame = (c: Ctx, f: WindowFrame): string =>
     ? fail(c, unsupported('GROUPS window frame', c.d.name))
     : f.units + ' BETWEEN ' + frameBound(c, f.start) + ' AND ' + frameBound(c, f.end)
 
+/**
+ * What an ORDER BY may refer to by label: the select's items (with the canonical slot of its
+ * first item's first parameter), or, `qualifier` set, the columns of a derived table so named
+ * (a compound ordered from outside). @internal
+ */
+export interface OrderScope {
+  readonly items: ReadonlyArray<SelectItem>
+  readonly start: number
+  readonly qualifier?: string
+}
+
+/** A label as written in the current clause (a positional alias where the label is unsafe). */
+const labelSql = (c: Ctx, name: string): string => {
+  const r = c.rename
+  return c.q(r === undefined ? name : (r.get(name) ?? name))
+}
+
+/**
+ * The operand of the `(x IS NULL)` emulation. A label names an output column only in a bare
+ * ORDER BY item: inside an expression MySQL/MariaDB resolve it to a FROM column of the same
+ * name first, and reject it when it labels an aggregate. So a label is replaced by its select
+ * item's expression (re-emitting that item's parameters at their canonical slots), or
+ * qualified by the derived table a compound is ordered from.
+ */
+const nullTest = (c: Ctx, e: ExprNode, scope: OrderScope | undefined): string => {
+  const start = c.slot
+  let out: string | undefined
+  if (e._tag === 'Label' && scope !== undefined) {
+    if (scope.qualifier !== undefined) out = c.q(scope.qualifier) + '.' + labelSql(c, e.name)
+    else {
+      const items = scope.items
+      const k = items.findIndex((it) => it.alias === e.name && it.expr._tag !== 'Star')
+      if (k >= 0) {
+        c.slot = scope.start + countSlots(items.slice(0, k).map((it) => it.expr))
+        out = expr(c, items[k].expr, P.CMP + 1)
+      }
+    }
+  }
+  if (out === undefined) out = expr(c, e, P.CMP + 1)
+  c.slot = start
+  return out
+}
+
 /** ORDER BY items (NULLS FIRST/LAST emulated with `(x IS NULL)` where absent). @internal */
-export const orderItems = (c: Ctx, items: ReadonlyArray<OrderItem>): string => {
+export const orderItems = (c: Ctx, items: ReadonlyArray<OrderItem>, scope?: OrderScope): string => {
   let out = ''
   for (let i = 0; i < items.length; i++) {
     const it = items[i]
     if (i > 0) out += ', '
     const dir = it.direction === 'DESC' ? ' DESC' : ''
+    const e = it.expr
+    const sql = (): string => (e._tag === 'Label' && scope?.qualifier !== undefined ? c.q(scope.qualifier) + '.' + labelSql(c, e.name) : expr(c, e, P.TOP))
     if (it.nulls === undefined) {
-      out += expr(c, it.expr, P.TOP) + dir
+      out += sql() + dir
     } else if (c.caps.nullsOrdering) {
-      out += expr(c, it.expr, P.TOP) + dir + ' NULLS ' + it.nulls
+      out += sql() + dir + ' NULLS ' + it.nulls
     } else {
-      const start = c.slot
-      const isNull = expr(c, it.expr, P.CMP + 1)
-      c.slot = start
-      out += '(' + isNull + ' IS NULL)' + (it.nulls === 'FIRST' ? ' DESC' : '') + ', ' + expr(c, it.expr, P.TOP) + dir
+      out += '(' + nullTest(c, e, scope) + ' IS NULL)' + (it.nulls === 'FIRST' ? ' DESC' : '') + ', ' + sql() + dir
     }
   }
   return out
@@ -158,7 +200,7 @@ export const expr = (c: Ctx, n: ExprNode, min: number): string => {
     case 'Star':
       return n.table === undefined ? '*' : c.q(n.table) + '.*'
     case 'Label':
-      return c.q(n.name)
+      return c.rename === undefined ? c.q(n.name) : labelSql(c, n.name)
     case 'Binary': {
       const cmp = n.op === '=' || n.op === '<>' || n.op === '<' || n.op === '<=' || n.op === '>' || n.op === '>='
       const own = cmp ? P.CMP : n.op === '+' || n.op === '-' ? P.ADD : P.MUL

@@ -37,7 +37,7 @@ import {
   or, orderBy, over, param, preceding, currentRow, recursiveCte, rightJoin, rowNumber, rows, scalar, select, sub, subquery, sum, types, union,
   unionAll, where, withCte, caseWhen, isTrue, notBetween, func, fn,
 } from '../algebra/index.js'
-import { boolean, integer, varchar, timestamp } from '../algebra/Column.js'
+import { boolean, double, integer, real, varchar, timestamp } from '../algebra/Column.js'
 import { table } from '../algebra/Table.js'
 
 
@@ -155,6 +155,52 @@ describe('SELECT', () => {
       postgres: { sql: 'SELECT "users"."id" AS "id" FROM "users" WHERE "users"."id" = $1 ORDER BY "users"."age" + $2 NULLS FIRST LIMIT $3', params: [1, 5, 3] },
       mysql: { sql: 'SELECT `users`.`id` AS `id` FROM `users` WHERE `users`.`id` = ? ORDER BY (`users`.`age` + ? IS NULL) DESC, `users`.`age` + ? LIMIT ?', params: [1, 5, 5, 3] },
     }))
+
+  it('NULLS emulation on an output label uses the select item (aggregate or shadowed label)', () =>
+    expectSql(pipe(select({ k: users.c.age, n: add(sum(users.c.id), 2) }), from(users), where(eq(users.c.id, 1)), groupBy(users.c.age), orderBy(asc(label('k'), 'FIRST'), desc(label('n'), 'LAST'))), {
+      sqlite: { sql: 'SELECT "users"."age" AS "k", SUM("users"."id") + ? AS "n" FROM "users" WHERE "users"."id" = ? GROUP BY "users"."age" ORDER BY "k" NULLS FIRST, "n" DESC NULLS LAST', params: [2n, 1n] },
+      postgres: { sql: 'SELECT "users"."age" AS "k", SUM("users"."id") + $1::INTEGER AS "n" FROM "users" WHERE "users"."id" = $2 GROUP BY "users"."age" ORDER BY "k" NULLS FIRST, "n" DESC NULLS LAST', params: [2, 1] },
+      mysql: {
+        sql: 'SELECT `users`.`age` AS `k`, SUM(`users`.`id`) + ? AS `n` FROM `users` WHERE `users`.`id` = ? GROUP BY `users`.`age` ORDER BY (`users`.`age` IS NULL) DESC, `k`, (SUM(`users`.`id`) + ? IS NULL), `n` DESC',
+        params: [2, 1, 2],
+      },
+    }))
+
+  it('NULLS emulation on a compound orders it as a derived table', () =>
+    expectSql(pipe(union(pipe(select({ a: users.c.id }), from(users)), pipe(select({ a: posts.c.userId }), from(posts))), orderBy(asc(label('a'), 'LAST'))), {
+      sqlite: 'SELECT "users"."id" AS "a" FROM "users" UNION SELECT "posts"."user_id" AS "a" FROM "posts" ORDER BY "a" NULLS LAST',
+      postgres: 'SELECT "users"."id" AS "a" FROM "users" UNION SELECT "posts"."user_id" AS "a" FROM "posts" ORDER BY "a" NULLS LAST',
+      mysql: 'SELECT * FROM (SELECT `users`.`id` AS `a` FROM `users` UNION SELECT `posts`.`user_id` AS `a` FROM `posts`) AS `_c` ORDER BY (`_c`.`a` IS NULL), `_c`.`a`',
+    }))
+
+  it('unsafe result labels are written as positional aliases and renamed back by the decoder', () => {
+    const q = pipe(select({ ['__proto__']: users.c.id, ' lead': users.c.age, _c0: users.c.name, ['x\u0001']: users.c.id }), from(users), orderBy(asc(label('__proto__')), desc(label(' lead'), 'LAST')))
+    expectSql(q, {
+      sqlite: 'SELECT "users"."id" AS "_c0_", "users"."age" AS "_c1", "users"."name" AS "_c0", "users"."id" AS "_c3" FROM "users" ORDER BY "_c0_", "_c1" DESC NULLS LAST',
+      postgres: 'SELECT "users"."id" AS "_c0_", "users"."age" AS "_c1", "users"."name" AS "_c0", "users"."id" AS "_c3" FROM "users" ORDER BY "_c0_", "_c1" DESC NULLS LAST',
+      mysql: 'SELECT `users`.`id` AS `_c0_`, `users`.`age` AS `_c1`, `users`.`name` AS `_c0`, `users`.`id` AS `_c3` FROM `users` ORDER BY `_c0_`, (`users`.`age` IS NULL), `_c1` DESC',
+    })
+    const c = compile(sqlite)(q)
+    expect(E.isRight(c) && c.right.columns.map((x) => [x.name, x.source])).toEqual([['__proto__', '_c0_'], [' lead', '_c1'], ['_c0', undefined], ['x\u0001', '_c3']])
+  })
+
+  it('unsafe labels of a subquery keep their names (only the statement result is renamed)', () => {
+    const sq = subquery(pipe(select({ ' s': users.c.id }), from(users)), 'sq')
+    expectSql(pipe(select({ ' o': sq.c[' s'] }), from(sq)), {
+      sqlite: 'SELECT "sq"." s" AS "_c0" FROM (SELECT "users"."id" AS " s" FROM "users") AS "sq"',
+      postgres: 'SELECT "sq"." s" AS "_c0" FROM (SELECT "users"."id" AS " s" FROM "users") AS "sq"',
+      mysql: 'SELECT `sq`.` s` AS `_c0` FROM (SELECT `users`.`id` AS ` s` FROM `users`) AS `sq`',
+    })
+  })
+
+  it('MySQL reads a REAL column as DOUBLE (FLOAT text has 6 digits)', () => {
+    const m = table('m', { r: real(), d: double() })
+    expectSql(pipe(select({ r: m.c.r, d: m.c.d, s: sum(m.c.r) }), from(m)), {
+      sqlite: 'SELECT "m"."r" AS "r", "m"."d" AS "d", SUM("m"."r") AS "s" FROM "m"',
+      postgres: 'SELECT "m"."r" AS "r", "m"."d" AS "d", SUM("m"."r") AS "s" FROM "m"',
+      mysql: 'SELECT CAST(`m`.`r` AS DOUBLE) AS `r`, `m`.`d` AS `d`, SUM(`m`.`r`) AS `s` FROM `m`',
+    })
+  })
 
   it('row locks', () => {
     const q = pipe(select({ id: users.c.id }), from(users), forUpdate())

@@ -9,7 +9,7 @@ import { absurd } from 'fp-ts/function'
 import type { CompoundNode, ExprNode, FromItem, JoinClause, LockClause, QueryNode, SelectNode, WithClause } from '../algebra/ast.js'
 import { invalid, unsupported } from './CompileError.js'
 import { expr, exprList, orderItems, P } from './expr.js'
-import { emitParam, fail, type Ctx } from './state.js'
+import { emitParam, enterScope, fail, type Ctx } from './state.js'
 import { compileRaw } from './text.js'
 import { LIMIT_TYPE } from './values.js'
 
@@ -101,18 +101,38 @@ const lock = (c: Ctx, l: LockClause): string => {
   return out
 }
 
-/** The select list: `expr AS "alias", …`. @internal */
+/**
+ * The select list: `expr AS "alias", …`. The statement's own result items use the positional
+ * alias of an unsafe label (see `labels.ts`); a column the dialect reads in another form
+ * (`resultColumn`) is wrapped. @internal
+ */
 export const selectItems = (c: Ctx, items: SelectNode['columns']): string => {
+  const o = c.outputs
+  const aliases = o !== undefined && c.rename !== undefined && o.items === items ? o.aliases : undefined
+  const widen = c.d.resultColumn
   let out = ''
   for (let i = 0; i < items.length; i++) {
     const it = items[i]
     if (i > 0) out += ', '
-    out += it.expr._tag === 'Star' ? expr(c, it.expr, P.TOP) : expr(c, it.expr, P.TOP) + ' AS ' + c.q(it.alias)
+    const e = it.expr
+    if (e._tag === 'Star') {
+      out += expr(c, e, P.TOP)
+      continue
+    }
+    const sql = expr(c, e, P.TOP)
+    out += (widen !== undefined && e._tag === 'ColumnRef' && e.type !== undefined && !c.inline ? widen(sql, e.type) : sql) + ' AS ' + c.q(aliases?.[i] ?? it.alias)
   }
   return out
 }
 
 const select = (c: Ctx, s: SelectNode): string => {
+  const saved = enterScope(c, s)
+  const out = selectBody(c, s)
+  c.rename = saved
+  return out
+}
+
+const selectBody = (c: Ctx, s: SelectNode): string => {
   let out = withClause(c, s.with) + 'SELECT '
   if (s.distinct === true) out += 'DISTINCT '
   else if (s.distinct !== false && s.distinct.length > 0) {
@@ -120,6 +140,7 @@ const select = (c: Ctx, s: SelectNode): string => {
     out += 'DISTINCT ON (' + exprList(c, s.distinct) + ') '
   }
   if (s.columns.length === 0) return fail(c, invalid('a SELECT needs at least one column'))
+  const itemsStart = c.slot
   out += selectItems(c, s.columns)
   if (s.from.length > 0) out += ' FROM ' + fromList(c, s.from)
   else if (s.joins.length > 0) return fail(c, invalid('a SELECT with joins needs a FROM'))
@@ -127,7 +148,7 @@ const select = (c: Ctx, s: SelectNode): string => {
   if (s.where !== undefined) out += ' WHERE ' + expr(c, s.where, P.TOP)
   if (s.groupBy.length > 0) out += ' GROUP BY ' + exprList(c, s.groupBy)
   if (s.having !== undefined) out += ' HAVING ' + expr(c, s.having, P.TOP)
-  if (s.orderBy.length > 0) out += ' ORDER BY ' + orderItems(c, s.orderBy)
+  if (s.orderBy.length > 0) out += ' ORDER BY ' + orderItems(c, s.orderBy, { items: s.columns, start: itemsStart })
   out += limitOffset(c, s.limit, s.offset)
   if (s.lock !== undefined) out += lock(c, s.lock)
   return out
@@ -147,15 +168,27 @@ const member = (c: Ctx, q: QueryNode, left: boolean): string => {
   return c.caps.parenthesizedSetOperands ? '(' + sql + ')' : 'SELECT * FROM (' + sql + ')'
 }
 
+const DERIVED = '_c'
+
 const compound = (c: Ctx, q: CompoundNode): string => {
   if (q.op !== 'UNION') {
     if (!c.caps.intersectExcept) return fail(c, unsupported(q.op, c.d.name))
     if (q.all && !c.caps.intersectExceptAll) return fail(c, unsupported(q.op + ' ALL', c.d.name))
   }
-  let out = withClause(c, q.with) + member(c, q.left, true)
-  out += ' ' + q.op + (q.all ? ' ALL ' : ' ') + member(c, q.right, false)
-  if (q.orderBy.length > 0) out += ' ORDER BY ' + orderItems(c, q.orderBy)
-  return out + limitOffset(c, q.limit, q.offset)
+  const saved = enterScope(c, q)
+  let out = withClause(c, q.with)
+  const members = member(c, q.left, true) + ' ' + q.op + (q.all ? ' ALL ' : ' ') + member(c, q.right, false)
+  if (q.orderBy.length > 0 && !c.caps.nullsOrdering && q.orderBy.some((o) => o.nulls !== undefined)) {
+    // The `(x IS NULL)` emulation orders by an expression over output labels, which a
+    // compound's ORDER BY may not do: order the compound as a derived table instead.
+    out += 'SELECT * FROM (' + members + ') AS ' + c.q(DERIVED) + ' ORDER BY ' + orderItems(c, q.orderBy, { items: [], start: c.slot, qualifier: DERIVED })
+  } else {
+    out += members
+    if (q.orderBy.length > 0) out += ' ORDER BY ' + orderItems(c, q.orderBy)
+  }
+  out += limitOffset(c, q.limit, q.offset)
+  c.rename = saved
+  return out
 }
 
 /** Compiles a query (SELECT, compound or text). @internal */

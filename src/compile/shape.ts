@@ -320,7 +320,10 @@ const items = (w: Walk, its: ReadonlyArray<SelectItem>): void => {
   w.t[w.n++] = its.length
   for (let i = 0; i < its.length; i++) {
     id(w, its[i].alias)
-    ex(w, its[i].expr)
+    const e = its[i].expr
+    ex(w, e)
+    // A Real column may be read in another form (`Dialect.resultColumn`).
+    if (e._tag === 'ColumnRef' && e.type !== undefined && e.type._tag === 'Real') w.t[w.n++] = 'r'
   }
 }
 

@@ -5,7 +5,7 @@
  * @internal
  * @category compile
  */
-import type { ExprNode } from '../algebra/ast.js'
+import type { ExprNode, SelectItem } from '../algebra/ast.js'
 import type { SqlType } from '../algebra/SqlType.js'
 import { invalid, type CompileError } from './CompileError.js'
 import type { Capabilities, Dialect } from './Dialect.js'
@@ -69,6 +69,21 @@ export interface Ctx {
   inline: boolean
   /** Columns of the VALUES sent as arrays (0: none); an array parameter's slot is `-(first slot) - 1`. */
   stride: number
+  /**
+   * The statement's result items when some label is unsafe (see `labels.ts`): their SQL
+   * aliases, the label → alias map, and the nodes whose clauses refer to the labels.
+   */
+  outputs: Outputs | undefined
+  /** Label → SQL alias in the clauses being compiled (set only inside `outputs.nodes`). */
+  rename: ReadonlyMap<string, string> | undefined
+}
+
+/** Result items written under positional aliases. @internal */
+export interface Outputs {
+  readonly items: ReadonlyArray<SelectItem>
+  readonly aliases: ReadonlyArray<string | undefined>
+  readonly rename: ReadonlyMap<string, string>
+  readonly nodes: ReadonlyArray<object>
 }
 
 /** A fresh accumulator. @internal */
@@ -84,7 +99,17 @@ export const newCtx = (r: Runtime, inline = false): Ctx => ({
   error: undefined,
   inline,
   stride: 0,
+  outputs: undefined,
+  rename: undefined,
 })
+
+/** Enters the clauses of `node`: labels are renamed there when it is one of the output nodes. Returns the previous map. @internal */
+export const enterScope = (c: Ctx, node: object): ReadonlyMap<string, string> | undefined => {
+  const saved = c.rename
+  const o = c.outputs
+  c.rename = o !== undefined && o.nodes.includes(node) ? o.rename : undefined
+  return saved
+}
 
 /** Records an error (the first one wins) and returns an empty fragment. @internal */
 export const fail = (c: Ctx, e: CompileError): string => {

@@ -133,6 +133,22 @@ describe('decoder', () => {
     const r = decodeRows([{ name: 'id', type: types.integer }], [{ other: 1 }])
     expect(E.isLeft(r) && r.left._tag).toBe('DecodeError')
   })
+  it('renames columns returned under a positional alias into fresh rows (own __proto__ property)', () => {
+    const cols: ReadonlyArray<ResultColumn> = [{ name: '__proto__', type: types.integer, source: '_c0' }, { name: 'x', type: types.boolean }, { name: ' y', source: '_c2' }]
+    const rows = [{ _c0: '7', x: 1, _c2: 'a' }]
+    const first = rows[0]
+    const r = decoderFor(cols)(rows)
+    expect(E.isRight(r) && r.right).toBe(rows)
+    expect(rows[0]).not.toBe(first)
+    expect(Object.getPrototypeOf(rows[0])).toBe(Object.prototype)
+    expect(Object.getOwnPropertyDescriptor(rows[0], '__proto__')?.value).toBe(7)
+    expect(Object.keys(rows[0])).toEqual(['__proto__', 'x', ' y'])
+    expect(rows[0]).toMatchObject({ x: true, ' y': 'a' })
+    const untyped = [{ _c0: 1, _c2: 2 }]
+    decoderFor([{ name: '__proto__', source: '_c0' }, { name: ' y', source: '_c2' }])(untyped)
+    expect(Object.getOwnPropertyDescriptor(untyped[0], '__proto__')?.value).toBe(1)
+    expect(Object.keys(untyped[0])).toEqual(['__proto__', ' y'])
+  })
   it('columns without types pass through untouched', () => {
     const rows = [{ a: 1n, b: 'x' }]
     const r = decodeRows([{ name: 'a' }, { name: 'b' }], rows)

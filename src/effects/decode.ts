@@ -2,7 +2,8 @@
  * Row decoding: from a compiled statement's result columns (label + SqlType), a decoder
  * that normalises the raw values every driver delivers into each type's TypeScript value
  * (see notes/CONVENTIONS.md). Decoding is in place and touches only values whose raw form
- * needs converting; a value that does not fit is reported by an io-ts codec derived from
+ * needs converting (rows whose columns the SQL returns under positional aliases are replaced,
+ * in the batch array, by rows keyed by the labels); a value that does not fit is reported by an io-ts codec derived from
  * the same columns, as a `DecodeError` with the row index.
  *
  * @category effects
@@ -285,7 +286,34 @@ export type RowsDecoder = (rows: ReadonlyArray<RawRow>, startIndex?: number) => 
 
 const identityDecoder: RowsDecoder = (rows) => E.right(rows)
 
+/**
+ * For columns the SQL returns under another alias (`ResultColumn.source`): replaces each row of
+ * the batch, in the array, by a fresh object keyed by the labels (in the row's key order).
+ * Properties are created, never assigned through a setter, so a label `__proto__` is an own
+ * property. `undefined` when no column is renamed (rows are then decoded as they are).
+ */
+const renamer = (columns: ReadonlyArray<ResultColumn>): ((rows: ReadonlyArray<RawRow>) => void) | undefined => {
+  let names: Map<string, string> | undefined
+  for (const c of columns) if (c.source !== undefined) (names ??= new Map()).set(c.source, c.name)
+  if (names === undefined) return undefined
+  const to = names
+  return (rows) => {
+    const out = rows as RawRow[]
+    for (let i = 0, n = out.length; i < n; i++) {
+      const r = out[i]
+      const fresh: Record<string, unknown> = {}
+      for (const k of Object.keys(r)) {
+        const name = to.get(k) ?? k
+        if (name === '__proto__') Object.defineProperty(fresh, name, { value: r[k], writable: true, enumerable: true, configurable: true })
+        else fresh[name] = r[k]
+      }
+      out[i] = fresh
+    }
+  }
+}
+
 const build = (columns: ReadonlyArray<ResultColumn>): RowsDecoder => {
+  const rename = renamer(columns)
   const seen = new Set<string>()
   const typed: Array<{ readonly name: string; readonly rule: Rule }> = []
   for (const c of columns) {
@@ -293,7 +321,13 @@ const build = (columns: ReadonlyArray<ResultColumn>): RowsDecoder => {
     seen.add(c.name)
     typed.push({ name: c.name, rule: ruleFor(c.type) })
   }
-  if (typed.length === 0) return identityDecoder
+  if (typed.length === 0)
+    return rename === undefined
+      ? identityDecoder
+      : (rows) => {
+          rename(rows)
+          return E.right(rows)
+        }
   // Generated code: one inlined typeof check per column, monomorphic property access.
   const body = typed
     .map(
@@ -314,6 +348,7 @@ const build = (columns: ReadonlyArray<ResultColumn>): RowsDecoder => {
   const run = factory(FAIL, ...typed.map((x) => x.rule.convert))
   let codec: t.Type<RawRow, RawRow, unknown> | undefined
   return (rows, startIndex = 0) => {
+    if (rename !== undefined) rename(rows)
     const bad = run(rows)
     if (bad < 0) return E.right(rows)
     codec ??= rowCodec(columns)

@@ -111,6 +111,9 @@ export interface MysqlOptions {
 const functionSql = (name: string, args: ReadonlyArray<string>): string | undefined =>
   name.length === 6 && name.toUpperCase() === 'LENGTH' ? 'CHAR_LENGTH(' + args.join(', ') + ')' : undefined
 
+/** FLOAT comes through the text protocol with 6 significant digits; as DOUBLE (MariaDB 10.4+, MySQL 8.0.17+) it is exact. */
+const resultColumn = (sql: string, type: SqlType): string => (type._tag === 'Real' ? 'CAST(' + sql + ' AS DOUBLE)' : sql)
+
 /**
  * A MySQL/MariaDB dialect for a given server generation.
  *
@@ -186,6 +189,7 @@ export const mysqlDialect = (options: MysqlOptions = {}): Dialect => {
     autoIncrementClause: 'AUTO_INCREMENT',
     shareLock: 'LOCK IN SHARE MODE',
     functionSql,
+    resultColumn,
   }
 }
 
