@@ -156,7 +156,10 @@ describe('compiler laws', () => {
             const lw = lex(w.sql, lx)
             expect(lw.skeleton).toBe(ls.skeleton)
             const rename = new Map([['t', tn], ['x', c1], ['y', c2]])
-            expect(lw.identifiers).toStrictEqual(ls.identifiers.map((n) => rename.get(n) ?? n))
+            // A result label no driver returns as it is (`__proto__`, control characters, outer
+            // white space) is written as the positional alias its result column records.
+            const aliased = new Map(w.columns.flatMap((col) => (col.source === undefined ? [] : [[col.source, col.name] as const])))
+            expect(lw.identifiers.map((n) => aliased.get(n) ?? n)).toStrictEqual(ls.identifiers.map((n) => rename.get(n) ?? n))
           }
         }),
         params(300),

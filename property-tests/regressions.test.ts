@@ -4,8 +4,8 @@
  * npx vitest run property-tests/<suite>`; the generators may have changed since, so the
  * minimal case itself is what is kept here).
  *
- * Cases marked BUG fail until the library is fixed; see known-bugs.ts and
- * property-tests/README.md for the analysis of each.
+ * Cases marked BUG were library bugs, all fixed now (FIXED: how); see property-tests/README.md
+ * for the analysis of each. A new one fails until fixed, and known-bugs.ts may step around it.
  */
 import * as E from 'fp-ts/Either'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -65,6 +65,7 @@ describeEachDatabase('regressions', (db) => {
    * `ORDER BY <aggregate label> NULLS LAST` is emulated as `(`c1` IS NULL), `c1`` and
    * MariaDB answers ER_ILLEGAL_REFERENCE "Reference 'c1' not supported (reference to group
    * function)". Expected: the rows, ordered.
+   * FIXED: the emulation tests the select item's expression, `(SUM(`b`) IS NULL), `n``.
    */
   it('ORDER BY an aggregate output column with NULLS FIRST/LAST runs', async () => {
     const q = orderBy(asc(label('k'), 'FIRST'), desc(label('n'), 'LAST'))(
@@ -82,6 +83,7 @@ describeEachDatabase('regressions', (db) => {
    * table's `b`): the order silently follows another column. Expected [1, 2, null]; MariaDB: [null, 1, 2].
    * Fix idea (src/compile/expr.ts orderItems): emulate with the select item's expression, not
    * its label, or drop the emulation where the database's default already gives that order.
+   * FIXED with BUG 1 (the bare label after it resolves to the output column).
    */
   it('NULLS LAST on a label that a FROM column shadows orders by the label', async () => {
     const sq = subquery(from(t0)(select({ k: t0.c.b, b: t0.c.a })), 'sq')
@@ -136,6 +138,7 @@ describeEachDatabase('regressions (round-trip)', (db) => {
    * the prototype instead of a property, and decoding fails with an empty DecodeError
    * ("row 0: "). Expected: the value under the key `__proto__` (rows as `Object.create(null)` or
    * `defineProperty`, in each driver's row building / src/effects/decode.ts).
+   * FIXED: written as a positional alias (`_c0`, ResultColumn.source), renamed back by the decoder.
    */
   it('a result column labelled __proto__ is returned', async () => {
     const r = await engine.execute(select({ ['__proto__']: param(7, types.integer) }))()
@@ -147,6 +150,7 @@ describeEachDatabase('regressions (round-trip)', (db) => {
    * Inserting an explicit 0 into a lone integer primary key (AUTO_INCREMENT) stores the next
    * generated key instead (MySQL's NO_AUTO_VALUE_ON_ZERO is off by default). Expected: key 0
    * (e.g. the MySQL driver adding NO_AUTO_VALUE_ON_ZERO to the session sql_mode on connect).
+   * FIXED (c4d79a1): the MySQL driver sets NO_AUTO_VALUE_ON_ZERO.
    */
   it('an explicit 0 primary key is stored as 0', async () => {
     const r = await roundTrip({ v: 'zero' }, 0)
@@ -160,6 +164,7 @@ describeEachDatabase('regressions (round-trip)', (db) => {
    * strips leading spaces), so a row keyed by the returned names misses the label:
    * DecodeError "column \"\u0001\" … (column missing from the row)". Expected: the value under the
    * label the query gave (map result columns by position: the compiled `columns` are in order).
+   * FIXED with BUG 3 (positional aliases for unsafe labels, src/compile/labels.ts).
    */
   it('labels with control characters or leading spaces come back under that label', async () => {
     const r = await engine.execute(select({ '\u0001': param(1, types.integer), ' lead': param(2, types.integer) }))()
@@ -201,6 +206,7 @@ describeEachDatabase('regressions (round-trip)', (db) => {
    * the text protocol): 1.2345677614212036 (a float32) comes back as 1.23457. Expected: the
    * float32 value, up to float32 rounding (PostgreSQL returns the shortest float4 text, 1.2345678,
    * which is the same float32). Fix: e.g. map Real to DOUBLE on MySQL, or read FLOAT as DOUBLE.
+   * FIXED: MySQL reads a REAL column as `CAST(col AS DOUBLE)` (Dialect.resultColumn).
    */
   it('a REAL value keeps its float32 precision', async () => {
     const v = Math.fround(1.2345678)

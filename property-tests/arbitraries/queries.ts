@@ -264,14 +264,14 @@ const baseSource = (name: string): fc.Arbitrary<{ readonly src: FromSource; read
 /** A subquery: `(SELECT expr AS c0, … FROM t …) AS name`, or a CTE over the same. */
 const derivedSource = (prefix: string, name: string): fc.Arbitrary<{ readonly src: FromSource; readonly cols: ReadonlyArray<G>; readonly cte?: Cte<unknown> }> =>
   defer(() =>
-    // Its labels are k0, k1 (not c0, c1): see known-bugs.ts, mysql-nulls-emulation-shadowed-alias.
-    fc.tuple(plainSelect({ cols: [], subqueries: 0, prefix: prefix + 'd' }, ['int', 'text'], false, 'k'), fc.boolean()).map(([g, asCte]) => {
+    // Its labels are c0, c1, like the outer query's: an outer label a derived column shadows.
+    fc.tuple(plainSelect({ cols: [], subqueries: 0, prefix: prefix + 'd' }, ['int', 'text'], false), fc.boolean()).map(([g, asCte]) => {
       if (asCte) {
         const c = cte(name, g.query)
-        return { src: c, cols: g.kinds.map((kind, i) => ({ e: c.c[`k${i}`] as Expr<unknown>, kind })), cte: c }
+        return { src: c, cols: g.kinds.map((kind, i) => ({ e: c.c[`c${i}`] as Expr<unknown>, kind })), cte: c }
       }
       const sq = subquery(g.query, name)
-      return { src: sq, cols: g.kinds.map((kind, i) => ({ e: sq.c[`k${i}`] as Expr<unknown>, kind })) }
+      return { src: sq, cols: g.kinds.map((kind, i) => ({ e: sq.c[`c${i}`] as Expr<unknown>, kind })) }
     }),
   )
 
