@@ -12,8 +12,8 @@
  * cycles through 64 statements that differ only in literal values, so a cache can only hit
  * by shape, never by object identity. Ratios are to the fastest of Kysely/Knex prebuilt.
  */
-import { pipe } from 'fp-ts/function'
-import * as E from 'fp-ts/Either'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as E from 'fp-ts/lib/Either.js'
 import knexFactory from 'knex'
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely'
 import { boolean as dBoolean, integer as dInteger, pgTable, real as dReal, text as dText, timestamp as dTimestamp, varchar as dVarchar } from 'drizzle-orm/pg-core'

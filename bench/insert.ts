@@ -10,9 +10,9 @@
  * objects and must do its own value encoding inside the timed part. The table is emptied
  * before each repetition, outside the timing.
  */
-import * as E from 'fp-ts/Either'
-import * as TE from 'fp-ts/TaskEither'
-import { pipe } from 'fp-ts/function'
+import * as E from 'fp-ts/lib/Either.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import { pipe } from 'fp-ts/lib/function.js'
 import { insertInto } from '../src/algebra/index.js'
 import type { DbName } from './databases.js'
 import { type BenchRow, benchRows, benchTable, chunkRows, chunks, columnNames, createTableSql, rawValues, timestampText } from './data.js'

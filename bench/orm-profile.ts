@@ -8,7 +8,7 @@
  *
  * Targets: persist | load | selectin | joined | json | state-get | state-add | state-update, then the database.
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { asc, orderBy } from '../src/algebra/index.js'
 import { createAll } from '../src/index.js'
 import { joined, json, load, selectin } from '../src/mapping/loadOptions.js'

@@ -12,9 +12,9 @@
  * 100,000 over the time at 1,000 should stay near 1 (a persistent map costs O(log n); a copy
  * of the map per operation would be ~100×).
  */
-import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
-import * as TE from 'fp-ts/TaskEither'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
 import { performance } from 'node:perf_hooks'
 import { insertInto, lte, where } from '../src/algebra/index.js'
 import { createEngine } from '../src/createEngine.js'

@@ -20,7 +20,7 @@
  *   SQLite in a trial run, so it is left out); Drizzle `db.query…findMany({ with })`; Kysely
  *   `jsonArrayFrom`.
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { jsonArrayFrom as kyJsonPg } from 'kysely/helpers/postgres'
 import { jsonArrayFrom as kyJsonMy } from 'kysely/helpers/mysql'
 import { jsonArrayFrom as kyJsonSl } from 'kysely/helpers/sqlite'

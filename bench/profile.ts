@@ -7,9 +7,9 @@
  *
  * Targets: compile-{a,b,c}-{cached,uncached}, read-{sqlite,postgres,mysql}, insert-{sqlite,postgres,mysql}.
  */
-import * as E from 'fp-ts/Either'
-import * as TE from 'fp-ts/TaskEither'
-import { pipe } from 'fp-ts/function'
+import * as E from 'fp-ts/lib/Either.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import { pipe } from 'fp-ts/lib/function.js'
 import { insertInto, select } from '../src/algebra/index.js'
 import { compile, compileUncached } from '../src/compile/compile.js'
 import { postgres } from '../src/dialects/postgres/dialect.js'

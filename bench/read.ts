@@ -8,7 +8,7 @@
  * decodes every value to its declared type (booleans to boolean, timestamps to Date);
  * Kysely, Knex and Drizzle return what their driver gives (on SQLite: 0/1 and text).
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { select } from '../src/algebra/index.js'
 import { benchRows, benchTable, columnNames, createTableSql } from './data.js'
 import { type MacroCandidate, type MacroResult, macro } from './harness.js'

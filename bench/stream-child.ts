@@ -4,7 +4,7 @@
  *
  * Usage: node --import tsx bench/stream-child.ts <engine-url> <table> <batchSize>
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { limit, select } from '../src/algebra/index.js'
 import { createEngine } from '../src/createEngine.js'
 import { benchTable } from './data.js'

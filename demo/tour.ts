@@ -1,9 +1,9 @@
 /**
  * A short tour of athanor on an embedded SQLite file (`npm run demo`).
  */
-import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
-import * as TE from 'fp-ts/TaskEither'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
 import { rmSync } from 'node:fs'
 import {
   asc,

@@ -5,7 +5,7 @@
  * dialect cannot express must be `Left(UnsupportedFeature)`, never wrong SQL.
  */
 import fc from 'fast-check'
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { compile } from '../src/compile/compile.js'
 import type { Engine } from '../src/effects/Engine.js'

@@ -6,7 +6,7 @@
  * identifiers and string values never break out of their quotes or change the shape.
  */
 import fc from 'fast-check'
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { eq, from, integer, like, select, table, textColumn, where, and, contains, startsWith, endsWith, insertInto, type Expr, type QueryNode } from '../src/algebra/index.js'
 import { cacheStats, clearCache, compile, compileUncached, shapeKey } from '../src/compile/compile.js'

@@ -8,7 +8,7 @@
  * - Set-operation law: `q UNION q` has the rows of `SELECT DISTINCT …q`.
  */
 import fc from 'fast-check'
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { caseWhen, count, from, isNull, not, param, select, types, union, where, type Expr, type Predicate, type Query } from '../src/algebra/index.js'
 import type { Engine } from '../src/effects/Engine.js'

@@ -7,7 +7,7 @@
  * Cases marked BUG were library bugs, all fixed now (FIXED: how); see property-tests/README.md
  * for the analysis of each. A new one fails until fixed, and known-bugs.ts may step around it.
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import {
   asc,

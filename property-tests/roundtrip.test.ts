@@ -25,7 +25,7 @@
 process.env['TZ'] = 'Pacific/Chatham'
 
 import fc from 'fast-check'
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import {
   asc,

@@ -5,7 +5,7 @@
  *
  * @category effects
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { mysqlDriver, mysqlDriverConfig } from './dialects/mysql/driver.js'
 import { postgresDriver, postgresDriverConfig } from './dialects/postgres/driver.js'
 import { sqliteDriver } from './dialects/sqlite/driver.js'

@@ -4,7 +4,7 @@
  *
  * @category property-tests
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { deleteFrom, insertInto, text, type Query } from '../../src/algebra/index.js'
 import { createEngine } from '../../src/createEngine.js'
 import type { DbError } from '../../src/effects/DbError.js'

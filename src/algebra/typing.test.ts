@@ -2,7 +2,7 @@
  * Type-level tests: the row type is inferred from the selection and nonsense does not
  * type-check. `npm test` type-checks this file (tsc) before vitest runs it.
  */
-import { pipe } from 'fp-ts/function'
+import { pipe } from 'fp-ts/lib/function.js'
 import { describe, expect, it } from 'vitest'
 import {
   add,

@@ -5,7 +5,7 @@
  *
  * @category cli
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 
 /** One option of a command. @category cli */
 export interface OptionSpec {

@@ -4,7 +4,7 @@
  *
  * @category cli
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import type { TableDef } from '../algebra/ast.js'

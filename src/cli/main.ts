@@ -5,7 +5,7 @@
  *
  * @category cli
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { describe } from '../effects/DbError.js'
 import { commandHelp, mainHelp, parseArgs } from './args.js'
 import { commands, type Io, runCommand } from './commands.js'

@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { cacheStats, clearCache, compile, compileUncached, shapeKey, type Compilable } from './compile.js'
 import type { CompileError } from './CompileError.js'
@@ -28,7 +28,7 @@ const invalidMsg = (q: Compilable): string => {
   const r = compileUncached(sqlite)(q)
   return E.isLeft(r) && r.left._tag === 'InvalidStatement' ? r.left.message : 'no InvalidStatement'
 }
-import { pipe } from 'fp-ts/function'
+import { pipe } from 'fp-ts/lib/function.js'
 import * as A from '../algebra/index.js'
 import { boolean, integer, json, timestamp, varchar } from '../algebra/Column.js'
 import { table } from '../algebra/Table.js'

@@ -4,8 +4,8 @@
  *
  * @category compile
  */
-import { absurd } from 'fp-ts/function'
-import * as E from 'fp-ts/Either'
+import { absurd } from 'fp-ts/lib/function.js'
+import * as E from 'fp-ts/lib/Either.js'
 import type { DdlNode, ExprNode, QueryNode, SelectItem, StatementNode } from '../algebra/ast.js'
 import type { SqlType } from '../algebra/SqlType.js'
 import { hashTokens, ShapeCache, type CacheStats } from './cache.js'

@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import type { DdlNode, TableDef } from '../algebra/ast.js'
 import { binary, boolean, date, double, enumeration, integer, json, numeric, real, smallint, textColumn as text, time, timestamp, uuid, varchar, bigint } from '../algebra/Column.js'

@@ -5,8 +5,8 @@
  *
  * @category compile
  */
-import { absurd } from 'fp-ts/function'
-import * as E from 'fp-ts/Either'
+import { absurd } from 'fp-ts/lib/function.js'
+import * as E from 'fp-ts/lib/Either.js'
 import type { ColumnDef, DdlNode, ForeignKeyDef, IndexDef, TableDef } from '../algebra/ast.js'
 import type { SqlType } from '../algebra/SqlType.js'
 import type { Compiled } from './Compiled.js'

@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { compile, compileUncached, type Compilable } from './compile.js'
 import type { CompileError } from './CompileError.js'
@@ -28,7 +28,7 @@ const invalidMsg = (q: Compilable): string => {
   const r = compileUncached(sqlite)(q)
   return E.isLeft(r) && r.left._tag === 'InvalidStatement' ? r.left.message : 'no InvalidStatement'
 }
-import { pipe } from 'fp-ts/function'
+import { pipe } from 'fp-ts/lib/function.js'
 import { add, alias, param, deleteFrom, eq, excluded, from, gt, insertFromQuery, insertInto, returning, select, update, updateFrom, using, where, withCte, cte } from '../algebra/index.js'
 import { text as rawText, sql } from '../algebra/text.js'
 import { bigint, binary, boolean, date, enumeration, integer, json, numeric, uuid, varchar, timestamp } from '../algebra/Column.js'

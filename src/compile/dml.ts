@@ -5,7 +5,7 @@
  * @internal
  * @category compile
  */
-import { absurd } from 'fp-ts/function'
+import { absurd } from 'fp-ts/lib/function.js'
 import type { Assignment, DeleteNode, InsertNode, OnConflict, SelectItem, TableRefNode, UpdateNode } from '../algebra/ast.js'
 import { invalid, unsupported } from './CompileError.js'
 import { expr, P, value } from './expr.js'

@@ -5,7 +5,7 @@
  * @internal
  * @category compile
  */
-import { absurd } from 'fp-ts/function'
+import { absurd } from 'fp-ts/lib/function.js'
 import type { DefaultNode, ExprNode, FrameBound, FuncNode, OrderItem, QueryNode, SelectItem, WindowFrame } from '../algebra/ast.js'
 import { invalid, unsupported } from './CompileError.js'
 import { compileQuery } from './select.js'

@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { compile, compileUncached, type Compilable } from './compile.js'
 import type { CompileError } from './CompileError.js'
@@ -29,7 +29,7 @@ const invalidMsg = (q: Compilable): string => {
   const r = compileUncached(sqlite)(q)
   return E.isLeft(r) && r.left._tag === 'InvalidStatement' ? r.left.message : 'no InvalidStatement'
 }
-import { pipe } from 'fp-ts/function'
+import { pipe } from 'fp-ts/lib/function.js'
 import {
   add, and, lt, asc, avg, between, cast, concat, count, countDistinct, crossJoin, cte, desc, distinct, distinctOn, eq, except, exceptAll,
   exists, filterWhere, forShare, forUpdate, from, fullJoin, groupBy, gt, having, ilike, intersect, intersectAll, isDistinctFrom,

@@ -5,7 +5,7 @@
  * @internal
  * @category compile
  */
-import { absurd } from 'fp-ts/function'
+import { absurd } from 'fp-ts/lib/function.js'
 import type { CompoundNode, ExprNode, FromItem, JoinClause, LockClause, QueryNode, SelectNode, WithClause } from '../algebra/ast.js'
 import { invalid, unsupported } from './CompileError.js'
 import { expr, exprList, orderItems, P } from './expr.js'

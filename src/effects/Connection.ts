@@ -6,9 +6,9 @@
  *
  * @category effects
  */
-import * as E from 'fp-ts/Either'
-import * as O from 'fp-ts/Option'
-import type * as TE from 'fp-ts/TaskEither'
+import * as E from 'fp-ts/lib/Either.js'
+import * as O from 'fp-ts/lib/Option.js'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type { Compiled } from '../compile/Compiled.js'
 import type { Dialect, IsolationLevel } from '../compile/Dialect.js'
 import type { DbError } from './DbError.js'

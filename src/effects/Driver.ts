@@ -4,7 +4,7 @@
  *
  * @category effects
  */
-import type * as TE from 'fp-ts/TaskEither'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type { Compiled } from '../compile/Compiled.js'
 import type { Dialect } from '../compile/Dialect.js'
 import type { DbError } from './DbError.js'

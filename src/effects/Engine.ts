@@ -5,8 +5,8 @@
  *
  * @category effects
  */
-import * as E from 'fp-ts/Either'
-import type * as TE from 'fp-ts/TaskEither'
+import * as E from 'fp-ts/lib/Either.js'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
 import { compile as compileWith } from '../compile/compile.js'
 import type { Compiled } from '../compile/Compiled.js'
 import type { Dialect } from '../compile/Dialect.js'

@@ -6,8 +6,8 @@
  *
  * @category effects
  */
-import * as E from 'fp-ts/Either'
-import type * as TE from 'fp-ts/TaskEither'
+import * as E from 'fp-ts/lib/Either.js'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type { DbError } from './DbError.js'
 import type { Driver, DriverConnection } from './Driver.js'
 import type { EngineEvent } from './events.js'

@@ -5,7 +5,7 @@
  *
  * @category effects
  */
-import type * as TE from 'fp-ts/TaskEither'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type { TableDef } from '../algebra/ast.js'
 import type { Compiled } from '../compile/Compiled.js'
 import type { Executor } from './Connection.js'

@@ -4,7 +4,7 @@
  *
  * @category effects
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import type { StatementNode } from '../algebra/ast.js'
 import type { CompileError } from '../compile/CompileError.js'
 import type { Compiled } from '../compile/Compiled.js'

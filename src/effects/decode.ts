@@ -8,7 +8,7 @@
  *
  * @category effects
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import type { SqlType } from '../algebra/SqlType.js'
 import type { ResultColumn } from '../compile/Compiled.js'

@@ -4,8 +4,8 @@
  *
  * @category testing
  */
-import * as E from 'fp-ts/Either'
-import type * as TE from 'fp-ts/TaskEither'
+import * as E from 'fp-ts/lib/Either.js'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type { Connection, Executor } from './Connection.js'
 import type { DbError } from './DbError.js'
 

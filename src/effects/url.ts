@@ -6,7 +6,7 @@
  *
  * @category effects
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import type { DbError } from './DbError.js'
 
 /** A SQLite database: a file or an in-memory database. @category effects */

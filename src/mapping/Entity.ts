@@ -7,8 +7,8 @@
  *
  * @category mapping
  */
-import * as E from 'fp-ts/Either'
-import type * as TE from 'fp-ts/TaskEither'
+import * as E from 'fp-ts/lib/Either.js'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
 import * as t from 'io-ts'
 import type { Expr } from '../algebra/Expr.js'
 import type { SqlType } from '../algebra/SqlType.js'

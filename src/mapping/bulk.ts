@@ -5,9 +5,9 @@
  *
  * @category session
  */
-import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
-import * as SRTE from 'fp-ts/StateReaderTaskEither'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as SRTE from 'fp-ts/lib/StateReaderTaskEither.js'
 import { deleteFrom, insertInto, update as updateStmt } from '../algebra/dml.js'
 import { and, eq, isIn, type Predicate } from '../algebra/operators.js'
 import { from, select, where, type Select } from '../algebra/Query.js'

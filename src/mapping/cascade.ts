@@ -7,9 +7,9 @@
  * @category relationships
  * @internal
  */
-import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
-import * as SRTE from 'fp-ts/StateReaderTaskEither'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as SRTE from 'fp-ts/lib/StateReaderTaskEither.js'
 import type { DbError } from '../effects/DbError.js'
 import * as Core from '../effects/session/Session.js'
 import { addPending, forget, lookup, markDeleted, patch, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'

@@ -7,7 +7,7 @@
  *
  * @category mapping
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import type { ExprNode } from '../algebra/ast.js'
 
 /** Column SQL name to the value's property. */

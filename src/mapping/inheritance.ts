@@ -10,7 +10,7 @@
  *
  * @category inheritance
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import type { ExprNode, FromItem, JoinClause, SelectItem } from '../algebra/ast.js'
 import type { AnyTable, ColumnBuilders, ColumnsOf, InsertRowOf, RowOf, Table } from '../algebra/Table.js'

@@ -8,7 +8,7 @@
  * @category loading
  * @internal
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import type { ExprNode, OrderItem, SelectItem, SelectNode } from '../algebra/ast.js'
 import type { AnyTable } from '../algebra/Table.js'
 import type { Dialect } from '../compile/Dialect.js'

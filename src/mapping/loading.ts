@@ -9,9 +9,9 @@
  * @category loading
  * @internal
  */
-import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
-import * as SRTE from 'fp-ts/StateReaderTaskEither'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as SRTE from 'fp-ts/lib/StateReaderTaskEither.js'
 import type { ExprNode, JoinClause, OrderItem, SelectItem, SelectNode } from '../algebra/ast.js'
 import type { Select } from '../algebra/Query.js'
 import type { Dialect } from '../compile/Dialect.js'

@@ -8,7 +8,7 @@
 import type { OrderItem } from '../algebra/ast.js'
 import { toOrderItem, type OrderBy } from '../algebra/functions.js'
 import type { AnyTable, Column } from '../algebra/Table.js'
-import type * as E from 'fp-ts/Either'
+import type * as E from 'fp-ts/lib/Either.js'
 import { rootOf, type AnyEntity, type AnyInstance } from './Entity.js'
 
 /** What follows a value along a relationship: into the session, to deletion, or to deletion when removed. */

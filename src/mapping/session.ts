@@ -6,11 +6,11 @@
  *
  * @category session
  */
-import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
-import * as O from 'fp-ts/Option'
-import * as SRTE from 'fp-ts/StateReaderTaskEither'
-import * as TE from 'fp-ts/TaskEither'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as O from 'fp-ts/lib/Option.js'
+import * as SRTE from 'fp-ts/lib/StateReaderTaskEither.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
 import { deleteFrom, insertInto, update as updateStmt } from '../algebra/dml.js'
 import { count as countAgg } from '../algebra/functions.js'
 import { and, eq, isIn, type Predicate } from '../algebra/operators.js'

@@ -4,7 +4,7 @@
  *
  * @category migrations
  */
-import type * as TE from 'fp-ts/TaskEither'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type { CheckDef, ColumnDef, ColumnDefault, ForeignKeyDef, IndexDef, TableDef, UniqueDef } from '../algebra/ast.js'
 import type { SqlType } from '../algebra/SqlType.js'
 import type { Executor } from '../effects/Connection.js'

@@ -5,8 +5,8 @@
  *
  * @category migrations
  */
-import * as E from 'fp-ts/Either'
-import type * as TE from 'fp-ts/TaskEither'
+import * as E from 'fp-ts/lib/Either.js'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type { Executor } from '../effects/Connection.js'
 import type { DbError } from '../effects/DbError.js'
 import type { Operation } from './Operation.js'

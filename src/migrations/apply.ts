@@ -5,7 +5,7 @@
  *
  * @category migrations
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import type { ColumnDef, TableDef } from '../algebra/ast.js'
 import type { DbError } from '../effects/DbError.js'
 import type { Operation } from './Operation.js'

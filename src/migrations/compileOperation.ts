@@ -6,7 +6,7 @@
  *
  * @category migrations
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import type { ColumnDef, DdlNode, TableDef } from '../algebra/ast.js'
 import type { Compiled } from '../compile/Compiled.js'
 import type { Dialect } from '../compile/Dialect.js'

@@ -6,7 +6,7 @@
  *
  * @category migrations
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import type { ColumnDef, ForeignKeyDef, TableDef, UniqueDef } from '../algebra/ast.js'
 import { sortTables } from '../compile/ddl.js'
 import { sameForeignKey, typeKey } from './compare.js'

@@ -6,9 +6,9 @@
  *
  * @category migrations
  */
-import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
-import * as TE from 'fp-ts/TaskEither'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { Compiled } from '../compile/Compiled.js'
 import type { Connection, Executor } from '../effects/Connection.js'
 import { type DbError, describe } from '../effects/DbError.js'

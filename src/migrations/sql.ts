@@ -4,7 +4,7 @@
  *
  * @category migrations
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import type { ColumnDef, ColumnDefault, ExprNode } from '../algebra/ast.js'
 import type { SqlType } from '../algebra/SqlType.js'
 import type { Compiled } from '../compile/Compiled.js'

@@ -4,8 +4,8 @@
  * ON DELETE CASCADE / SET NULL, CHECK, NOT NULL, composite and unique indexes, defaults
  * including defaultNow). Cases run in order: create, exercise, drop.
  */
-import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
 import { expect, it } from 'vitest'
 import { boolean, enumeration, integer, json, textColumn, timestamp, varchar } from '../../src/algebra/Column.js'
 import { createTable, dropTable } from '../../src/algebra/ddl.js'

@@ -3,7 +3,7 @@
  * UPDATE … FROM and DELETE … USING (or MySQL's multi-table forms), RETURNING, upserts.
  * Every case runs in a transaction that is rolled back, so they start from the same rows.
  */
-import { pipe } from 'fp-ts/function'
+import { pipe } from 'fp-ts/lib/function.js'
 import { expect, it } from 'vitest'
 import { integer, numeric, textColumn, varchar } from '../../src/algebra/Column.js'
 import {

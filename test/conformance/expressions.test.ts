@@ -2,7 +2,7 @@
  * Expressions on every database: comparison, logic, NULL tests, IN, BETWEEN, LIKE / ILIKE and
  * the escaping helpers, arithmetic, concatenation, CASE, CAST, COALESCE, func.*, IS DISTINCT FROM.
  */
-import { pipe } from 'fp-ts/function'
+import { pipe } from 'fp-ts/lib/function.js'
 import { expect, it } from 'vitest'
 import {
   add,

@@ -2,7 +2,7 @@
  * SELECT on every database: selections, joins, filtering, grouping, ordering (NULLS
  * FIRST/LAST), limits, DISTINCT (ON), row locks.
  */
-import { pipe } from 'fp-ts/function'
+import { pipe } from 'fp-ts/lib/function.js'
 import { expect, it } from 'vitest'
 import {
   alias,

@@ -3,7 +3,7 @@
  * EXISTS, scalar and correlated subqueries, window functions, CTEs (recursive too) and set
  * operations.
  */
-import { pipe } from 'fp-ts/function'
+import { pipe } from 'fp-ts/lib/function.js'
 import { expect, it } from 'vitest'
 import {
   add,

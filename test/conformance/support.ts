@@ -5,7 +5,7 @@
  *
  * @category testing
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, expect } from 'vitest'
 import type { AnyTable } from '../../src/algebra/Table.js'
 import { createAll, dropAll } from '../../src/compile/ddl.js'

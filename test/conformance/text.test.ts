@@ -2,7 +2,7 @@
  * `text()` and `sql()` raw SQL with named binds on every database, and bad input through
  * them: values never enter the SQL text; wrong types give a typed error or round-trip exactly.
  */
-import { pipe } from 'fp-ts/function'
+import { pipe } from 'fp-ts/lib/function.js'
 import { expect, it } from 'vitest'
 import { integer, textColumn } from '../../src/algebra/Column.js'
 import { eq, from, insertInto, orderBy, select, sql, text, types, where } from '../../src/algebra/index.js'

@@ -13,8 +13,8 @@
  */
 process.env.TZ = 'America/Los_Angeles'
 
-import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
 import { expect, it } from 'vitest'
 import {
   bigint,

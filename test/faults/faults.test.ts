@@ -3,9 +3,9 @@
  * killed mid-transaction, an exhausted pool, and concurrent transactions that deadlock and
  * are retried.
  */
-import * as E from 'fp-ts/Either'
-import * as TE from 'fp-ts/TaskEither'
-import { pipe } from 'fp-ts/function'
+import * as E from 'fp-ts/lib/Either.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import { pipe } from 'fp-ts/lib/function.js'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createEngine } from '../../src/createEngine.js'
 import type { DbError } from '../../src/effects/DbError.js'

@@ -2,7 +2,7 @@
  * The revision graph (branches, merges, heads, targets, plans), the per-dialect SQL of
  * operations, and rendering: pure, no database.
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import type { TableDef } from '../../src/algebra/ast.js'
 import { mysql } from '../../src/dialects/mysql/dialect.js'

@@ -2,8 +2,8 @@
  * Every operation, run for real through the runner on each database: alterations keep the
  * data (SQLite by rebuilding the table) and the foreign keys; downgrades undo them.
  */
-import * as E from 'fp-ts/Either'
-import * as TE from 'fp-ts/TaskEither'
+import * as E from 'fp-ts/lib/Either.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
 import { afterAll, expect, it } from 'vitest'
 import type { TableDef } from '../../src/algebra/ast.js'
 import type { DbError } from '../../src/effects/DbError.js'

@@ -3,7 +3,7 @@
  *
  * @category testing
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { createEngine } from '../../src/createEngine.js'
 import type { Engine } from '../../src/effects/Engine.js'
 import type { Reflector } from '../../src/effects/Reflector.js'

@@ -4,8 +4,8 @@
  * back-populates, cascades (save, delete, delete-orphan, passive deletes) and the loading
  * strategies, with the exact number of statements each issues.
  */
-import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import { asc, eq, join, limit, offset, orderBy, text, where } from '../../src/algebra/index.js'
 import { createAll, dropAll } from '../../src/index.js'

@@ -2,9 +2,9 @@
  * The ORM Session on every database: persisting an object graph, identity, a flush that
  * fails halfway (nothing lost, state kept), optimistic locking, bulk and query-level paths.
  */
-import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
-import * as O from 'fp-ts/Option'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as O from 'fp-ts/lib/Option.js'
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import { asc, count, createAll, groupBy, join, dropAll, eq, from, integer, orderBy, select, table, text, textColumn, varchar, where, type AnyEntity, belongsTo, entity, hasMany } from '../../src/index.js'
 import { createEngine } from '../../src/createEngine.js'

@@ -9,7 +9,7 @@
  *
  * @category testing
  */
-import * as E from 'fp-ts/Either'
+import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, describe, it } from 'vitest'
 import type { DbError } from '../../src/effects/DbError.js'
 import { describe as describeError } from '../../src/effects/DbError.js'

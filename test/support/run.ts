@@ -4,8 +4,8 @@
  *
  * @category testing
  */
-import * as E from 'fp-ts/Either'
-import type * as TE from 'fp-ts/TaskEither'
+import * as E from 'fp-ts/lib/Either.js'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type { Compiled } from '../../src/compile/Compiled.js'
 import { describe as describeError, type DbError } from '../../src/effects/DbError.js'
 import type { Driver, DriverConnection, QueryResult } from '../../src/effects/Driver.js'

@@ -16,8 +16,8 @@
  *
  * @category dialects
  */
-import { pipe } from 'fp-ts/function'
-import * as TE from 'fp-ts/TaskEither'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { CheckDef, ColumnDef, ColumnDefault, IndexDef, ReferentialAction, TableDef, UniqueDef } from '../../algebra/ast.js'
 import type { SqlType } from '../../algebra/SqlType.js'
 import type { Executor } from '../../effects/Connection.js'

@@ -12,8 +12,8 @@
  *
  * @category dialects
  */
-import { pipe } from 'fp-ts/function'
-import * as TE from 'fp-ts/TaskEither'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { ColumnDef, ColumnDefault, ReferentialAction, TableDef } from '../../algebra/ast.js'
 import type { SqlType } from '../../algebra/SqlType.js'
 import type { Executor } from '../../effects/Connection.js'

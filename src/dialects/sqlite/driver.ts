@@ -7,7 +7,7 @@
  * @category dialects
  */
 import Database from 'better-sqlite3'
-import * as TE from 'fp-ts/TaskEither'
+import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { Compiled } from '../../compile/Compiled.js'
 import type { DbError } from '../../effects/DbError.js'
 import type { Driver, DriverConnection, QueryResult, RawRow } from '../../effects/Driver.js'

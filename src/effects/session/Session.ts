@@ -7,10 +7,10 @@
  *
  * @category session
  */
-import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
-import * as SRTE from 'fp-ts/StateReaderTaskEither'
-import * as TE from 'fp-ts/TaskEither'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as SRTE from 'fp-ts/lib/StateReaderTaskEither.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { AnyTable } from '../../algebra/Table.js'
 import type { Dialect } from '../../compile/Dialect.js'
 import type { Connection } from '../Connection.js'

@@ -6,9 +6,9 @@
  *
  * @category session
  */
-import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
-import type * as TE from 'fp-ts/TaskEither'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
 import { deleteFrom, insertInto, returning, update } from '../../algebra/dml.js'
 import { and, eq, isIn, or, type Predicate } from '../../algebra/operators.js'
 import { select, where } from '../../algebra/Query.js'
