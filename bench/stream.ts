@@ -33,9 +33,32 @@ const seedSql = (db: DbName, name: string, n: number): string => {
   }
 }
 
-const runChild = (url: string, name: string, timeoutMs: number): Promise<StreamResult> =>
-  new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./stream-child.ts', import.meta.url)), url, name, '1000'], {
+/**
+ * The child is bundled to plain JavaScript with esbuild (packages stay external) and run by
+ * plain `node`, as a user runs compiled code: no TypeScript loader in the measured process.
+ */
+let bundled: Promise<string> | undefined
+const childBundle = (): Promise<string> =>
+  (bundled ??= (async () => {
+    const { build } = await import('esbuild')
+    // Inside the project, so the bundle's bare imports resolve through node_modules (ESM ignores NODE_PATH).
+    const outfile = fileURLToPath(new URL(`../node_modules/.cache/athanor/stream-child-${process.pid}.mjs`, import.meta.url))
+    await build({
+      entryPoints: [fileURLToPath(new URL('./stream-child.ts', import.meta.url))],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+      outfile,
+      logLevel: 'error',
+    })
+    return outfile
+  })())
+
+const runChild = async (url: string, name: string, timeoutMs: number): Promise<StreamResult> => {
+  const file = await childBundle()
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [file, url, name, '1000'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let out = ''
@@ -53,22 +76,6 @@ const runChild = (url: string, name: string, timeoutMs: number): Promise<StreamR
       }
     })
   })
-
-const maxRssOf = (args: ReadonlyArray<string>): Promise<number | undefined> =>
-  new Promise((resolve) => {
-    const child = spawn(process.execPath, [...args, '-e', 'process.stdout.write(String(process.resourceUsage().maxRSS * 1024))'], { stdio: ['ignore', 'pipe', 'ignore'] })
-    let out = ''
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-    child.on('close', () => resolve(Number.isFinite(Number(out)) && out !== '' ? Number(out) / 1024 / 1024 : undefined))
-  })
-
-/**
- * What the tsx loader adds to a child's RSS: the peak RSS of an empty `node --import tsx`
- * child minus that of an empty `node` child. Users run compiled JavaScript and do not pay it.
- */
-export const tsxOverheadMb = async (): Promise<number | undefined> => {
-  const [withTsx, plain] = await Promise.all([maxRssOf(['--import', 'tsx']), maxRssOf([])])
-  return withTsx === undefined || plain === undefined ? undefined : Math.round((withTsx - plain) * 10) / 10
 }
 
 /** Seeds `n` rows and streams them through athanor in a child process. */
