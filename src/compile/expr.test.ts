@@ -5,29 +5,7 @@ import type { CompileError } from './CompileError.js'
 import { mysql, mysqlDialect } from '../dialects/mysql/dialect.js'
 import { postgres } from '../dialects/postgres/dialect.js'
 import { sqlite } from '../dialects/sqlite/dialect.js'
-
-const DIALECTS = { sqlite, postgres, mysql } as const
-type Want = string | { readonly sql: string; readonly params: ReadonlyArray<unknown> } | CompileError
-
-/** Checks each dialect's SQL (and params when given); the cached path must agree with the uncached one. */
-const expectSql = (q: Compilable, want: { readonly sqlite: Want; readonly postgres: Want; readonly mysql: Want }): void => {
-  for (const name of ['sqlite', 'postgres', 'mysql'] as const) {
-    const d = DIALECTS[name]
-    const got = compileUncached(d)(q)
-    expect(compile(d)(q), `${name} cached (miss)`).toEqual(got)
-    expect(compile(d)(q), `${name} cached (hit)`).toEqual(got)
-    const w = want[name]
-    if (typeof w === 'string') expect(E.isRight(got) ? got.right.sql : got.left, name).toBe(w)
-    else if ('_tag' in w) expect(got, name).toEqual(E.left(w))
-    else expect(E.isRight(got) ? { sql: got.right.sql, params: got.right.params } : got.left, name).toEqual(w)
-  }
-}
-const same = (w: Want) => ({ sqlite: w, postgres: w, mysql: w })
-const unsupportedOn = (feature: string, dialect: string): CompileError => ({ _tag: 'UnsupportedFeature', feature, dialect })
-const invalidMsg = (q: Compilable): string => {
-  const r = compileUncached(sqlite)(q)
-  return E.isLeft(r) && r.left._tag === 'InvalidStatement' ? r.left.message : 'no InvalidStatement'
-}
+import { expectSql, invalidMsg, unsupportedOn } from '../../test/support/sql.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import {
   add, and, asc, between, caseWhen, cast, concat, count, desc, eq, filterWhere, fn, from, gt, ilike, isDistinctFrom, isFalse, isIn, isNotDistinctFrom,
