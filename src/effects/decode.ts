@@ -105,12 +105,13 @@ const toTimeString: Convert = (v) => (typeof v === 'string' && timeText.test(v) 
 const timestampText =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?$/
 
-const digit = (s: string, i: number): number => s.charCodeAt(i) - 48
-const two = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1)
+/** Two decimal digits at `i`, or -1 when either is not a digit (one check per digit, no loop). */
+const two = (s: string, i: number): number => {
+  const a = s.charCodeAt(i) - 48
+  const b = s.charCodeAt(i + 1) - 48
+  return a >>> 0 <= 9 && b >>> 0 <= 9 ? a * 10 + b : -1
+}
 
-const digitPositions = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22]
-
-/** Fast path for `YYYY-MM-DD HH:MM:SS[.sss]` (what SQLite and MySQL store); undefined otherwise. */
 const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
@@ -131,19 +132,21 @@ const parseCanonical = (s: string): Date | undefined => {
   const sep = s.charCodeAt(10)
   if (sep !== 32 && sep !== 84) return undefined
   if (n === 23 && s.charCodeAt(19) !== 46) return undefined
-  for (let k = 0; k < digitPositions.length; k++) {
-    const i = digitPositions[k]
-    if (i >= n) break
-    const c = s.charCodeAt(i)
-    if (c < 48 || c > 57) return undefined
-  }
-  const y = two(s, 0) * 100 + two(s, 2)
+  const y1 = two(s, 0)
+  const y2 = two(s, 2)
+  const y = y1 < 0 || y2 < 0 ? -1 : y1 * 100 + y2
   const mo = two(s, 5)
   const d = two(s, 8)
   const h = two(s, 11)
   const mi = two(s, 14)
   const sec = two(s, 17)
-  const ms = n === 23 ? digit(s, 20) * 100 + two(s, 21) : 0
+  let ms = 0
+  if (n === 23) {
+    const m1 = s.charCodeAt(20) - 48
+    const m2 = two(s, 21)
+    ms = m1 >>> 0 <= 9 && m2 >= 0 ? m1 * 100 + m2 : -1
+  }
+  if (ms < 0 || h < 0 || mi < 0 || sec < 0) return undefined
   if (!(y >= 1000 && mo >= 1 && mo <= 12 && d >= 1 && h <= 23 && mi <= 59 && sec <= 59)) return undefined
   const leap = mo === 2 && (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))
   if (d > monthDays[mo - 1] + (leap ? 1 : 0)) return undefined
