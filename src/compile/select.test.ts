@@ -1,9 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { compile, compileUncached } from './compile.js'
-import { postgres } from '../dialects/postgres/dialect.js'
-import { sqlite } from '../dialects/sqlite/dialect.js'
-import { mysqlDialect } from '../dialects/mysql/dialect.js'
+import { postgres } from '../../test/support/dialects.js'
+import { sqlite } from '../../test/support/dialects.js'
+import { mysqlDialect } from '../../test/support/dialects.js'
 import { expectSql, invalidMsg, unsupportedOn } from '../../test/support/sql.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import {
