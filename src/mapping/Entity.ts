@@ -281,7 +281,7 @@ export const entity = <
     if (meta.inheritance && row[meta.inheritance.discriminator] === undefined) row[meta.inheritance.discriminator] = meta.inheritance.identity
     const checked = validateRow(meta, row)
     if (E.isLeft(checked)) return checked
-    return E.right(attach({ ...withHybrids(meta, row), ...rels } as Instance<C, H>, { entity: self }))
+    return E.right(attach(Object.assign({}, withHybrids(meta, row), rels) as Instance<C, H>, { entity: self }))
   }
   const columns: Record<string, unknown> = { ...table.c }
   for (const s of Object.keys(synonyms)) columns[s] = (table.c as Readonly<Record<string, unknown>>)[synonyms[s]]

@@ -83,7 +83,7 @@ export const valuesOf = (uow: UnitOfWork, en: AnyEntity, root: TrackedRow): RowV
   let out: Record<string, unknown> = {}
   for (const t of en.$.tables) {
     const part = partRow(uow, root, t.name)
-    if (part) out = { ...part.values, ...out }
+    if (part) out = Object.assign({}, part.values, out)
   }
   return out
 }

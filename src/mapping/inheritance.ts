@@ -74,7 +74,7 @@ export const subEntity = <P extends AnyEntity, C2 extends ColumnBuilders = {}>(p
     row[pinh.discriminator] = options.identity
     const checked = validateRow(meta, row)
     if (E.isLeft(checked)) return checked
-    return E.right(attach({ ...withHybrids(meta, row), ...rels }, { entity: self }))
+    return E.right(attach(Object.assign({}, withHybrids(meta, row), rels), { entity: self }))
   }
   const columns: Record<string, unknown> = { ...(own ? own.c : {}) }
   for (const k of Object.keys(parent)) if (k !== '$' && k !== 'make' && k !== 'table') columns[k] = (parent as unknown as Record<string, unknown>)[k]

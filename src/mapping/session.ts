@@ -246,7 +246,7 @@ export const update =
     const ch = changes as Row
     let u = uow
     const root = row.right
-    const merged = { ...valuesOf(u, entity, root), ...columnsOnly(meta, ch) }
+    const merged = Object.assign({}, valuesOf(u, entity, root), columnsOnly(meta, ch))
     const ok = validateRow(meta, merged)
     if (E.isLeft(ok)) return SRTE.left<UnitOfWork, Core.SessionEnv, DbError, I>(ok.left)(uow)
     for (let i = 0; i < meta.tables.length; i++) {

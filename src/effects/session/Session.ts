@@ -19,7 +19,7 @@ import type { Engine } from '../Engine.js'
 import { control } from '../Statement.js'
 import { planFlush, type FlushPlan } from './planFlush.js'
 import { runFlush, type FlushOutcome } from './runFlush.js'
-import { addLoaded, empty, identityKey, openBatch, sealBatch, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from './UnitOfWork.js'
+import { addLoaded, empty, identityKey, merge, openBatch, sealBatch, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from './UnitOfWork.js'
 
 /** What a row-level event sees. */
 export interface RowEvent {
@@ -83,7 +83,7 @@ export const applyFlush = (uow: UnitOfWork, plan: FlushPlan, out: FlushOutcome):
       const old = rows.get(p.key)
       const stored = out.inserted.get(p.key)
       if (!old || !stored) continue
-      const values = { ...old.values, ...stored }
+      const values = merge(old.values, stored)
       const key = identityKey(old.table, values) ?? p.key
       const next: TrackedRow = { ...old, key, state: 'persistent', loaded: values, values, refs: {} }
       rows = rows.delete(p.key).set(key, next)
@@ -93,7 +93,7 @@ export const applyFlush = (uow: UnitOfWork, plan: FlushPlan, out: FlushOutcome):
   for (const [key, written] of out.updated) {
     const row = rows.get(key)
     if (!row) continue
-    const values = { ...row.values, ...written }
+    const values = merge(row.values, written)
     rows = rows.set(key, { ...row, loaded: values, values, refs: {} })
   }
   for (const key of out.deleted) rows = rows.delete(key)

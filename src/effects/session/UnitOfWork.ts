@@ -26,7 +26,10 @@ export interface PendingRef {
 /** The lifecycle state of a tracked row (SQLAlchemy's object states, minus transient/detached, which are untracked). */
 export type RowState = 'pending' | 'persistent' | 'deleted'
 
-/** One row the session knows. */
+/**
+ * One row the session knows. Every TrackedRow is built with all fields present (absent ones
+ * `undefined`), so rows share one object shape: V8 copies and reads them on its fast paths.
+ */
 export interface TrackedRow {
   readonly key: RowKey
   readonly table: AnyTable
@@ -62,7 +65,7 @@ export interface UnitOfWork {
 export type RelatedKeys = ReadonlyArray<RowKey> | RowKey | null
 
 /** An empty unit of work. @category session */
-export const empty: UnitOfWork = { rows: IMap(), changed: ISet(), renamed: IMap(), nextSeq: 0 }
+export const empty: UnitOfWork = { rows: IMap(), changed: ISet(), renamed: IMap(), nextSeq: 0, related: undefined }
 
 const keyPart = (v: unknown): string =>
   typeof v === 'bigint' ? `${v}n` : v instanceof Date ? `D${v.toISOString()}` : typeof v === 'number' ? String(v) : JSON.stringify(v)
@@ -120,7 +123,7 @@ export const addPending = (
   versionKey?: string,
 ): readonly [UnitOfWork, RowKey] => {
   const key = identityKey(table, values) ?? `${table.name}\u0000#${uow.nextSeq}`
-  const row: TrackedRow = { key, table, state: 'pending', seq: uow.nextSeq, values, refs, ...(versionKey ? { versionKey } : {}) }
+  const row: TrackedRow = { key, table, state: 'pending', seq: uow.nextSeq, loaded: undefined, values, refs, versionKey }
   return [{ ...uow, rows: uow.rows.set(key, row), changed: uow.changed.add(key), nextSeq: uow.nextSeq + 1 }, key]
 }
 
@@ -132,12 +135,12 @@ export const addPending = (
 export const addLoaded = (uow: UnitOfWork, table: AnyTable, values: RowValues, versionKey?: string): readonly [UnitOfWork, TrackedRow] => {
   const key = identityKey(table, values)
   if (key === undefined) {
-    const row: TrackedRow = { key: `${table.name}\u0000~${uow.nextSeq}`, table, state: 'persistent', seq: uow.nextSeq, loaded: values, values, refs: {} }
+    const row: TrackedRow = { key: `${table.name}\u0000~${uow.nextSeq}`, table, state: 'persistent', seq: uow.nextSeq, loaded: values, values, refs: {}, versionKey: undefined }
     return [{ ...uow, nextSeq: uow.nextSeq + 1 }, row]
   }
   const existing = uow.rows.get(key)
   if (existing) return [uow, existing]
-  const row: TrackedRow = { key, table, state: 'persistent', seq: uow.nextSeq, loaded: values, values, refs: {}, ...(versionKey ? { versionKey } : {}) }
+  const row: TrackedRow = { key, table, state: 'persistent', seq: uow.nextSeq, loaded: values, values, refs: {}, versionKey }
   return [{ ...uow, rows: uow.rows.set(key, row), nextSeq: uow.nextSeq + 1 }, row]
 }
 
@@ -148,7 +151,7 @@ export const patch = (uow: UnitOfWork, key: RowKey, values: RowValues, refs?: Re
   if (!row) return uow
   const nextRefs = { ...row.refs }
   for (const prop of Object.keys(values)) delete nextRefs[prop]
-  const next: TrackedRow = { ...row, values: { ...row.values, ...values }, refs: { ...nextRefs, ...(refs ?? {}) } }
+  const next: TrackedRow = { ...row, values: merge(row.values, values), refs: refs ? Object.assign(nextRefs, refs) : nextRefs }
   return { ...uow, rows: uow.rows.set(k, next), changed: uow.changed.add(k) }
 }
 
@@ -166,6 +169,13 @@ export const forget = (uow: UnitOfWork, key: RowKey): UnitOfWork => {
   const k = resolveKey(uow, key)
   return { ...uow, rows: uow.rows.delete(k), changed: uow.changed.delete(k) }
 }
+
+/**
+ * `{ ...a, ...b }` as a fresh object. V8 spreads two objects with overlapping keys on a slow
+ * path (about 10× Object.assign here), and the session merges row values constantly.
+ * @internal
+ */
+export const merge = (a: RowValues, b: RowValues): RowValues => Object.assign({}, a, b)
 
 /** The columns of a persistent row whose current value differs from the loaded one. @category session */
 export const changedColumns = (row: TrackedRow): RowValues => {
@@ -196,12 +206,16 @@ export const sameValue = (a: unknown, b: unknown): boolean => {
 export const openBatch = (uow: UnitOfWork): UnitOfWork => ({
   ...uow,
   rows: uow.rows.asMutable(),
-  ...(uow.related ? { related: uow.related.asMutable() } : {}),
+  changed: uow.changed.asMutable(),
+  renamed: uow.renamed.asMutable(),
+  related: (uow.related ?? IMap<string, RelatedKeys>()).asMutable(),
 })
 
 /** Closes a batch opened with {@link openBatch}: the maps are persistent again. @category session */
 export const sealBatch = (uow: UnitOfWork): UnitOfWork => ({
   ...uow,
   rows: uow.rows.asImmutable(),
+  changed: uow.changed.asImmutable(),
+  renamed: uow.renamed.asImmutable(),
   ...(uow.related ? { related: uow.related.asImmutable() } : {}),
 })

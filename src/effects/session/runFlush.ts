@@ -17,7 +17,7 @@ import type { Dialect } from '../../compile/Dialect.js'
 import type { Connection } from '../Connection.js'
 import type { DbError } from '../DbError.js'
 import type { FlushPlan, FlushStep, PlannedInsert } from './planFlush.js'
-import { identityKey, primaryKeyOf, type PendingRef, type RowKey, type RowValues } from './UnitOfWork.js'
+import { identityKey, merge, primaryKeyOf, type PendingRef, type RowKey, type RowValues } from './UnitOfWork.js'
 
 /** What a flush wrote. */
 export interface FlushOutcome {
@@ -103,7 +103,7 @@ const insertChunk = async (
   const fetched = await conn.execute(pipe(select(table), where(pkPredicate(table, pks))))()
   if (E.isLeft(fetched)) return fetched
   const byKey = new Map((fetched.right as ReadonlyArray<RowValues>).map((r) => [identityKey(table, r), r]))
-  planned.forEach((p, i) => inserted.set(p.key, byKey.get(identityKey(table, pks[i])) ?? { ...rows[i], ...pks[i] }))
+  planned.forEach((p, i) => inserted.set(p.key, byKey.get(identityKey(table, pks[i])) ?? merge(rows[i], pks[i])))
   return E.right(undefined)
 }
 
