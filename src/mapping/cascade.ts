@@ -12,7 +12,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as SRTE from 'fp-ts/lib/StateReaderTaskEither.js'
 import type { DbError } from '../effects/DbError.js'
 import * as Core from '../effects/session/Session.js'
-import { addPending, forget, lookup, markDeleted, patch, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
+import { addPending, forget, lookup, markDeleted, patch, primaryKeyOf, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
 import { metaOf, type AnyEntity, type AnyInstance, type EntityMeta } from './Entity.js'
 import { concrete, connect, disconnect, getRelated, setPart, setRelated } from './graph.js'
 import { postLoad, type Plan } from './loading.js'
@@ -43,10 +43,10 @@ const addRows = (uow: UnitOfWork, en: AnyEntity, value: RowValues): readonly [Un
   const [u0, rootKey] = addPending(uow, meta.tables[0], columnsFor(meta, value, 0), {}, meta.versionKey)
   let u = u0
   let root = lookup(u, rootKey)!
-  const rootPk = meta.tables[0].definition().primaryKey.map((n) => meta.tables[0].columnNames.find((c) => c.name === n)!.key)
+  const rootPk = primaryKeyOf(meta.tables[0])
   for (let i = 1; i < meta.tables.length; i++) {
     const t = meta.tables[i]
-    const pk = t.definition().primaryKey.map((n) => t.columnNames.find((c) => c.name === n)!.key)
+    const pk = primaryKeyOf(t)
     const values = columnsFor(meta, value, i)
     const refs: Record<string, { readonly row: RowKey; readonly column: string }> = {}
     pk.forEach((k, j) => {

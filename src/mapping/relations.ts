@@ -301,7 +301,25 @@ const linkAny = (childEn: AnyEntity, parentEn: AnyEntity, rel: { readonly foreig
 }
 
 /** Resolves a relationship of an entity to its columns; a Left message when it cannot. @category relationships */
+const resolvedMemo = new WeakMap<AnyEntity, Map<string, Resolved>>()
+
+/**
+ * {@link resolveUncached}, remembered per entity and name once it succeeds (relationships are
+ * configured once; an error is not remembered, so a later `relations()` call still applies).
+ */
 export const resolve = (source: AnyEntity, name: string): Resolved | string => {
+  let byName = resolvedMemo.get(source)
+  const hit = byName?.get(name)
+  if (hit !== undefined && hit.relation === source.$.relations[name]) return hit
+  const r = resolveUncached(source, name)
+  if (typeof r !== 'string') {
+    if (!byName) resolvedMemo.set(source, (byName = new Map()))
+    byName.set(name, r)
+  }
+  return r
+}
+
+const resolveUncached = (source: AnyEntity, name: string): Resolved | string => {
   const relation = source.$.relations[name]
   if (!relation) return `${source.$.name} has no relationship "${name}"`
   const target = relation.target()
