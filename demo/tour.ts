@@ -115,7 +115,7 @@ const main = async () => {
     limit(10),
   )
   for (const [name, d] of [['sqlite', sqlite], ['postgres', postgres], ['mysql', mysql]] as const)
-    show(name, pipe(compile(d)(q), E.map((c) => `${c.sql}   params ${JSON.stringify(c.params)}`), E.toUnion))
+    show(name, pipe(compile(d)(q), E.map((c) => `${c.sql}   params ${JSON.stringify(c.params, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`), E.toUnion))
   console.table(await ok(engine.execute(q)))
 
   title('window functions')
