@@ -69,7 +69,8 @@ const isTable = (u: unknown): u is AnyTable => typeof u === 'object' && u !== nu
 export const tableItems = (t: AnyTable): ReadonlyArray<SelectItem> =>
   t.columnNames.map((col) => ({ alias: col.key, expr: { _tag: 'ColumnRef', table: t.refName, name: col.name, type: col.type }, type: col.type }))
 
-const selectionItems = (s: Selection): ReadonlyArray<SelectItem> =>
+/** The select items of a selection (each expression labelled by its key). @internal */
+export const selectionItems = (s: Selection): ReadonlyArray<SelectItem> =>
   Object.keys(s).map((alias) => {
     const e = s[alias]
     return e.type ? { alias, expr: e.node, type: e.type } : { alias, expr: e.node }

@@ -9,7 +9,7 @@
 import type { Assignment, DeleteNode, ExprNode, InsertNode, OnConflict, SelectItem, UpdateNode } from './ast.js'
 import { toNode, type ExprOrValue } from './Expr.js'
 import type { Predicate } from './operators.js'
-import { tableItems, type FromSource, type Query, type RowOfSelection, type Selection, type Simplify } from './Query.js'
+import { selectionItems, tableItems, type FromSource, type Query, type RowOfSelection, type Selection, type Simplify } from './Query.js'
 import type { AnyTable, Column, ColumnValue, InsertRowOf, RowOf, Table } from './Table.js'
 
 /** An INSERT into table `T`; `R` is the row type of RETURNING (`never` without it). @category dml */
@@ -172,9 +172,6 @@ type WithReturning<Q, R> = Q extends Insert<infer T, unknown>
       ? Delete<T, R>
       : never
 type TableRow<Q> = Q extends { readonly table: Table<string, infer C> } ? Simplify<RowOf<C>> : never
-
-const selectionItems = (s: Selection): ReadonlyArray<SelectItem> =>
-  Object.keys(s).map((alias) => (s[alias].type ? { alias, expr: s[alias].node, type: s[alias].type } : { alias, expr: s[alias].node }))
 
 /**
  * `RETURNING …`: the statement returns rows (UnsupportedFeature on MySQL). With no argument,

@@ -235,6 +235,16 @@ const concatAll = (parts: ReadonlyArray<E.Either<CompileError, ReadonlyArray<Com
   return E.right(out)
 }
 
+/** The tables of a metadata collection in foreign-key order, with the enum types they use. */
+const schemaOf = (
+  tables: ReadonlyArray<HasDefinition>,
+): E.Either<CompileError, { readonly tables: ReadonlyArray<TableDef>; readonly enums: ReadonlyArray<{ readonly name: string; readonly values: ReadonlyArray<string> }> }> => {
+  const sorted = sortTables(tables.map((t) => t.definition()))
+  if (E.isLeft(sorted)) return sorted
+  const enums = enumsOf(sorted.right)
+  return E.isLeft(enums) ? enums : E.right({ tables: sorted.right, enums: enums.right })
+}
+
 /**
  * The statements creating all `tables` (and, on PostgreSQL, their enum types first), in
  * foreign-key order.
@@ -247,15 +257,12 @@ const concatAll = (parts: ReadonlyArray<E.Either<CompileError, ReadonlyArray<Com
 export const createAll =
   (dialect: Dialect) =>
   (tables: ReadonlyArray<HasDefinition>): E.Either<CompileError, ReadonlyArray<Compiled>> => {
-    const defs = tables.map((t) => t.definition())
-    const sorted = sortTables(defs)
-    if (E.isLeft(sorted)) return sorted
-    const enums = enumsOf(sorted.right)
-    if (E.isLeft(enums)) return enums
+    const s = schemaOf(tables)
+    if (E.isLeft(s)) return s
     const go = compileDdl(dialect)
     return concatAll([
-      ...enums.right.map((e) => go({ _tag: 'CreateEnum', name: e.name, values: e.values })),
-      ...sorted.right.map((t) => go({ _tag: 'CreateTable', table: t, ifNotExists: false })),
+      ...s.right.enums.map((e) => go({ _tag: 'CreateEnum', name: e.name, values: e.values })),
+      ...s.right.tables.map((t) => go({ _tag: 'CreateTable', table: t, ifNotExists: false })),
     ])
   }
 
@@ -270,14 +277,11 @@ export const createAll =
 export const dropAll =
   (dialect: Dialect) =>
   (tables: ReadonlyArray<HasDefinition>): E.Either<CompileError, ReadonlyArray<Compiled>> => {
-    const defs = tables.map((t) => t.definition())
-    const sorted = sortTables(defs)
-    if (E.isLeft(sorted)) return sorted
-    const enums = enumsOf(sorted.right)
-    if (E.isLeft(enums)) return enums
+    const s = schemaOf(tables)
+    if (E.isLeft(s)) return s
     const go = compileDdl(dialect)
     return concatAll([
-      ...[...sorted.right].reverse().map((t) => go({ _tag: 'DropTable', name: t.name, schema: t.schema, ifExists: true, cascade: false })),
-      ...enums.right.map((e) => go({ _tag: 'DropEnum', name: e.name, ifExists: true })),
+      ...[...s.right.tables].reverse().map((t) => go({ _tag: 'DropTable', name: t.name, schema: t.schema, ifExists: true, cascade: false })),
+      ...s.right.enums.map((e) => go({ _tag: 'DropEnum', name: e.name, ifExists: true })),
     ])
   }

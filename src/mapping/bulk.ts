@@ -9,10 +9,11 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as SRTE from 'fp-ts/lib/StateReaderTaskEither.js'
 import { deleteFrom, insertInto, update as updateStmt } from '../algebra/dml.js'
-import { and, eq, isIn, type Predicate } from '../algebra/operators.js'
+import type { Predicate } from '../algebra/operators.js'
 import { from, select, where, type Select } from '../algebra/Query.js'
 import type { AnyTable, Column } from '../algebra/Table.js'
 import type { DbError } from '../effects/DbError.js'
+import { keyPredicate } from '../effects/session/keyPredicate.js'
 import * as Core from '../effects/session/Session.js'
 import { forget, identityKey, primaryKeyOf, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
 import { validateRow, type AnyEntity } from './Entity.js'
@@ -21,8 +22,6 @@ import { evaluate } from './evaluate.js'
 type Session<A> = Core.Session<A>
 type Row = Readonly<Record<string, unknown>>
 const invalid = (message: string): DbError => ({ _tag: 'InvalidStatement', message })
-const pkPredicate = (table: AnyTable, pk: Row): Predicate =>
-  and(...primaryKeyOf(table).map((k) => eq((table.c as Readonly<Record<string, Column<unknown>>>)[k], pk[k] as never)))
 
 // ---------------------------------------------------------------- bulk paths
 
@@ -55,7 +54,7 @@ export const bulkUpdate = (entity: AnyEntity, rows: ReadonlyArray<Row>): Session
     for (const r of rows) {
       if (keys.some((k) => r[k] === undefined)) return E.left(invalid(`bulkUpdate(${entity.$.name}): a row lacks its primary key`))
       const set = Object.fromEntries(Object.keys(r).filter((k) => !keys.includes(k)).map((k) => [k, r[k]]))
-      const res = await conn.run(pipe(updateStmt(table, set as never), where(pkPredicate(table, r))))()
+      const res = await conn.run(pipe(updateStmt(table, set as never), where(keyPredicate(table, [r]))))()
       if (E.isLeft(res)) return res
       n += res.right.rowsAffected
     }
@@ -119,9 +118,7 @@ export const updateWhere = (entity: AnyEntity, values: Row, cond: Predicate, syn
           u = { ...u, rows: u.rows.set(row.key, { ...row, loaded: next, values: next }) }
         }
       } else if (synchronize === 'fetch' && fetchedKeys.length > 0) {
-        const keys = primaryKeyOf(table)
-        const c = table.c as Readonly<Record<string, Column<unknown>>>
-        const cond2 = keys.length === 1 ? isIn(c[keys[0]], fetchedKeys.map((k) => k[keys[0]]) as never) : pkPredicate(table, fetchedKeys[0])
+        const cond2 = keyPredicate(table, fetchedKeys)
         const fresh = await env.conn.execute(pipe(select(table) as unknown as Select<Row>, where(cond2)))()
         if (E.isLeft(fresh)) return fresh
         for (const r of fresh.right) {

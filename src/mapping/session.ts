@@ -11,30 +11,14 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as O from 'fp-ts/lib/Option.js'
 import * as SRTE from 'fp-ts/lib/StateReaderTaskEither.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import { deleteFrom, insertInto, update as updateStmt } from '../algebra/dml.js'
 import { count as countAgg } from '../algebra/functions.js'
-import { and, eq, isIn, type Predicate } from '../algebra/operators.js'
 import { from, select, subquery, where, type Select } from '../algebra/Query.js'
-import type { AnyTable, Column } from '../algebra/Table.js'
+import type { AnyTable } from '../algebra/Table.js'
 import type { DbError } from '../effects/DbError.js'
 import type { Engine } from '../effects/Engine.js'
+import { keyPredicate } from '../effects/session/keyPredicate.js'
 import * as Core from '../effects/session/Session.js'
-import {
-  addPending,
-  forget,
-  identityKey,
-  lookup,
-  openBatch,
-  sealBatch,
-  markDeleted,
-  patch,
-  primaryKeyOf,
-  type PendingRef,
-  type RowKey,
-  type RowValues,
-  type TrackedRow,
-  type UnitOfWork,
-} from '../effects/session/UnitOfWork.js'
+import { forget, identityKey, lookup, openBatch, patch, primaryKeyOf, sealBatch, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
 import { addGraph, columnsFor, deleteCascade, setRelation } from './cascade.js'
 import { anyMapperEvents, attach, entityOfTable, metaOf, validateRow, withHybrids, type AnyEntity, type AnyInstance, type EntityMeta, type INSTANCE } from './Entity.js'
 import { hydrate as hydrateGraph, merge as mergeShapes, partRow, shapeOf, valuesOf } from './graph.js'
@@ -191,8 +175,6 @@ const pkValues = (table: AnyTable, pk: unknown): Row => {
   return Object.fromEntries(keys.map((k, i) => [k, list[i]]))
 }
 
-const pkPredicate = (table: AnyTable, pk: Row): Predicate =>
-  and(...primaryKeyOf(table).map((k) => eq((table.c as Readonly<Record<string, Column<unknown>>>)[k], pk[k])))
 
 /**
  * The value with this primary key: from the identity map when the session holds it,
@@ -208,7 +190,7 @@ export const get =
     if (key === undefined) return SRTE.left<UnitOfWork, Core.SessionEnv, DbError, O.Option<InstanceOf<En>>>(invalid(`get(${entity.$.name}): incomplete primary key`))(uow)
     const tracked = lookup(uow, key)
     if (tracked) return SRTE.right<UnitOfWork, Core.SessionEnv, DbError, O.Option<InstanceOf<En>>>(tracked.state === 'deleted' ? O.none : O.some(hydrate(entity, tracked) as InstanceOf<En>))(uow)
-    const byKey: QueryStep = (q) => pipe(q, where(pkPredicate(table, values)))
+    const byKey: QueryStep = (q) => pipe(q, where(keyPredicate(table, [values])))
     return pipe(
       query(entity, [byKey]),
       SRTE.map((rows) => O.fromNullable(rows[0] as InstanceOf<En> | undefined)),
@@ -364,7 +346,7 @@ export const refresh = <I extends AnyInstance>(value: I): Session<I> => {
   const entity = m.entity
   return pipe(
     SRTE.gets((uow: UnitOfWork) => lookup(uow, m.key!)),
-    SRTE.chain((row) => (row ? Core.fromConnection((conn) => conn.execute(pipe(select(entity.$.table) as unknown as Select<Row>, where(pkPredicate(entity.$.table, row.values))))) : SRTE.left(invalid('refresh: the value is not in this session')))),
+    SRTE.chain((row) => (row ? Core.fromConnection((conn) => conn.execute(pipe(select(entity.$.table) as unknown as Select<Row>, where(keyPredicate(entity.$.table, [row.values]))))) : SRTE.left(invalid('refresh: the value is not in this session')))),
     SRTE.chain((rows): Session<I> => (uow: UnitOfWork) => () => () => {
       const row = lookup(uow, m.key!)
       if (!row || rows.length === 0) return Promise.resolve(E.left<DbError, never>({ _tag: 'NoResult', sql: `refresh ${entity.$.name}` }))

@@ -10,12 +10,13 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import { deleteFrom, insertInto, returning, update } from '../../algebra/dml.js'
-import { and, eq, isIn, or, type Predicate } from '../../algebra/operators.js'
+import { and, eq } from '../../algebra/operators.js'
 import { select, where } from '../../algebra/Query.js'
 import type { AnyTable, Column } from '../../algebra/Table.js'
 import type { Dialect } from '../../compile/Dialect.js'
 import type { Connection } from '../Connection.js'
 import type { DbError } from '../DbError.js'
+import { keyPredicate } from './keyPredicate.js'
 import type { FlushPlan, FlushStep, PlannedInsert } from './planFlush.js'
 import { identityKey, merge, primaryKeyOf, type PendingRef, type RowKey, type RowValues } from './UnitOfWork.js'
 
@@ -34,13 +35,6 @@ const MAX_ROWS_PER_INSERT = 5000
 type Any = Record<string, unknown>
 
 const columnsOf = (table: AnyTable): Readonly<Record<string, Column<unknown>>> => table.c
-
-const pkPredicate = (table: AnyTable, pks: ReadonlyArray<RowValues>): Predicate => {
-  const keys = primaryKeyOf(table)
-  const c = columnsOf(table)
-  if (keys.length === 1) return isIn(c[keys[0]], pks.map((pk) => pk[keys[0]]))
-  return or(...pks.map((pk) => and(...keys.map((k) => eq(c[k], pk[k])))))
-}
 
 const resolve = (
   values: RowValues,
@@ -100,7 +94,7 @@ const insertChunk = async (
     if (first === undefined || pk.length !== 1) return E.left({ _tag: 'InvalidStatement', message: `cannot learn the generated keys of ${table.name}` })
     pks = rows.map((_, i) => ({ [pk[0]]: typeof first === 'bigint' ? first + BigInt(i) : first + i }))
   }
-  const fetched = await conn.execute(pipe(select(table), where(pkPredicate(table, pks))))()
+  const fetched = await conn.execute(pipe(select(table), where(keyPredicate(table, pks))))()
   if (E.isLeft(fetched)) return fetched
   const byKey = new Map((fetched.right as ReadonlyArray<RowValues>).map((r) => [identityKey(table, r), r]))
   planned.forEach((p, i) => inserted.set(p.key, byKey.get(identityKey(table, pks[i])) ?? merge(rows[i], pks[i])))
@@ -140,7 +134,7 @@ const runStep = async (
       if (E.isLeft(r)) return r
       const set: Any = { ...r.right }
       const c = columnsOf(step.table)
-      let cond = pkPredicate(step.table, [step.pk])
+      let cond = keyPredicate(step.table, [step.pk])
       if (step.version) {
         const next = typeof step.version.expected === 'bigint' ? step.version.expected + 1n : Number(step.version.expected ?? 0) + 1
         set[step.version.column] = next
@@ -154,7 +148,7 @@ const runStep = async (
     }
     case 'Delete': {
       const c = columnsOf(step.table)
-      let cond = pkPredicate(step.table, step.pks)
+      let cond = keyPredicate(step.table, step.pks)
       if (step.version) cond = and(cond, eq(c[step.version.column], step.version.expected))
       const res = await conn.run(pipe(deleteFrom(step.table), where(cond)))()
       if (E.isLeft(res)) return res
