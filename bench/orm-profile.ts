@@ -6,17 +6,17 @@
  *   NODE_PATH=$PWD/node_modules node --cpu-prof --cpu-prof-dir=/tmp/prof /tmp/athprof/orm-profile.cjs persist sqlite [authors] [reps]
  *   npx tsx bench/profile-summary.ts /tmp/prof/<file>.cpuprofile 30
  *
- * Targets: persist | load | selectin | joined | json | state-get | state-add | state-update, then the database.
+ * Targets: persist | load | load-raw | load-execute | selectin | joined | json | state-get | state-add | state-update, then the database.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { asc, orderBy } from '../src/algebra/index.js'
+import { asc, orderBy, select } from '../src/algebra/index.js'
 import { createAll } from '../src/index.js'
 import { joined, json, load, selectin } from '../src/mapping/loadOptions.js'
 import * as S from '../src/mapping/session.js'
 import { benchRows } from './data.js'
 import { type DbName, provision } from './databases.js'
 import { rawInsert } from './insert.js'
-import { Author, authors, Book, extraDdl, graphInput, Item, ormTables } from './orm-model.js'
+import { Author, authors, Book, extraDdl, graphInput, Item, items, ormTables } from './orm-model.js'
 import { openPeers } from './peers.js'
 
 const [target = 'persist', dbName = 'sqlite', nArg, repsArg] = process.argv.slice(2)
@@ -56,6 +56,25 @@ const main = async (): Promise<void> => {
           ok(await S.runSession(engine, S.all(Item))())
         }
         break
+      case 'load-raw':
+      case 'load-execute': {
+        await rawInsert(p, 'orm_items', benchRows(n))
+        const raw = p.raw
+        run =
+          target === 'load-execute'
+            ? async () => {
+                ok(await engine.execute(select(items))())
+              }
+            : raw._tag === 'sqlite'
+              ? (() => {
+                  const stmt = raw.db.prepare('SELECT * FROM orm_items')
+                  return async () => void stmt.all()
+                })()
+              : raw._tag === 'postgres'
+                ? async () => void (await raw.client.query('SELECT * FROM orm_items'))
+                : async () => void (await raw.conn.query('SELECT * FROM orm_items'))
+        break
+      }
       case 'selectin':
       case 'joined':
       case 'json': {

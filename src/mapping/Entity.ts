@@ -15,6 +15,7 @@ import type { SqlType } from '../algebra/SqlType.js'
 import type { AnyTable, Column, ColumnBuilders, ColumnValue, ColumnsOf, InsertRowOf, RowOf, Table } from '../algebra/Table.js'
 import type { DbError } from '../effects/DbError.js'
 import type { Relation } from './relations.js'
+import { identityKey } from '../effects/session/UnitOfWork.js'
 import { evaluate } from './evaluate.js'
 
 /** Where an instance sits in a session: its row key. Absent on transient values. */
@@ -223,17 +224,111 @@ export const anyMapperEvents = (): boolean => {
   return false
 }
 
-/** Session metadata of values, kept beside them (a WeakMap costs far less than a property per value). */
+/**
+ * Session metadata of values. Most values carry it in their prototype (below); this map holds
+ * what a prototype cannot: a pending row's temporary key, a key that differs from the
+ * primary-key columns, a query's `raise` list.
+ */
 const metas = new WeakMap<object, InstanceMeta>()
 
-/** Attaches session metadata to a value (kept in a WeakMap, so it never shows in spreads or JSON). @internal */
-export const attach = <V extends object>(value: V, meta: InstanceMeta): V => {
-  metas.set(value, meta)
-  return value
+/** What an instance's prototype says of it. */
+interface ProtoMeta {
+  readonly entity: AnyEntity
+  /** Whether the value came from a session (its key is its primary key) or from `make`. */
+  readonly tracked: boolean
+  readonly meta: InstanceMeta
+}
+
+const PROTO: unique symbol = Symbol('athanor.entity')
+
+/** An instance constructor: `new C()` is an empty value of one entity, of one kind. */
+type Ctor = new () => Record<string, unknown>
+
+interface Ctors {
+  readonly transient: Ctor
+  readonly tracked: Ctor
+  /** Copies a row read by a projection (labels → keys) into a tracked value, by label prefix. */
+  readonly readers: Map<string, ((raw: Readonly<Record<string, unknown>>) => Record<string, unknown>) | null>
+}
+
+const ctorsOf = new WeakMap<AnyEntity, Ctors>()
+
+const namedCtor = (entity: AnyEntity, tracked: boolean): Ctor => {
+  // A named constructor, so that values print as `Author { … }`.
+  const holder = { [entity.$.name]: function (this: unknown) {} }
+  const C = holder[entity.$.name] as unknown as Ctor
+  const info: ProtoMeta = { entity, tracked, meta: { entity } }
+  Object.defineProperty(C.prototype, PROTO, { value: info })
+  return C
+}
+
+const ctors = (entity: AnyEntity): Ctors => {
+  let c = ctorsOf.get(entity)
+  if (c === undefined) {
+    c = { transient: namedCtor(entity, false), tracked: namedCtor(entity, true), readers: new Map() }
+    ctorsOf.set(entity, c)
+  }
+  return c
+}
+
+/** A transient value of `entity` (from `make`): the given fields, copied. @internal */
+export const transientValue = (entity: AnyEntity, ...parts: ReadonlyArray<Readonly<Record<string, unknown>>>): AnyInstance =>
+  Object.assign(new (ctors(entity).transient)(), ...parts) as AnyInstance
+
+/** Whether a tracked value's primary key alone identifies it (no metadata beside it needed). */
+const keyedByColumns = (entity: AnyEntity, value: Readonly<Record<string, unknown>>, key: string): boolean =>
+  identityKey(rootOf(entity).$.table, value) === key
+
+/**
+ * The session's value of a row: the entity's fields copied from `values`, tagged as tracked
+ * under `key`. The key lives in the prototype when the primary-key columns give it (the
+ * common case: no per-value bookkeeping); otherwise beside the value.
+ * @internal
+ */
+export const trackedValue = (entity: AnyEntity, key: string, values: Readonly<Record<string, unknown>>, raise?: ReadonlyArray<string>): Record<string, unknown> => {
+  const out = Object.assign(new (ctors(entity).tracked)(), values)
+  if ((raise !== undefined && raise.length > 0) || !keyedByColumns(entity, values, key)) metas.set(out, { entity, key, ...(raise && raise.length > 0 ? { raise } : {}) })
+  return out
+}
+
+/** Whether `values` is already a tracked value of `entity` that can be handed out as it is. @internal */
+export const isTrackedValue = (entity: AnyEntity, values: object): boolean => values instanceof ctors(entity).tracked && !metas.has(values)
+
+/**
+ * A reader turning a projection's raw row into a tracked value of `entity` directly (one
+ * generated copy, labels `prefix + key`), or `null` when the entity's values need more than
+ * its own table's columns (inheritance, hybrids, synonyms).
+ * @internal
+ */
+export const trackedReader = (entity: AnyEntity, prefix: string): ((raw: Readonly<Record<string, unknown>>) => Record<string, unknown>) | null => {
+  const c = ctors(entity)
+  let r = c.readers.get(prefix)
+  if (r !== undefined) return r
+  const meta = entity.$
+  const keys = meta.table.columnNames.map((x) => x.key)
+  const plain = !meta.inheritance && meta.tables.length === 1 && Object.keys(meta.hybrids).length === 0 && Object.keys(meta.synonyms).length === 0 && !keys.includes('__proto__')
+  if (!plain) r = null
+  else {
+    // One monomorphic constructor per projection: a fixed sequence of stores, no key loop.
+    const body = keys.map((k) => `this[${JSON.stringify(k)}] = raw[${JSON.stringify(prefix + k)}];`).join('\n')
+    const Reader = new Function('raw', body) as unknown as new (raw: Readonly<Record<string, unknown>>) => Record<string, unknown>
+    Reader.prototype = c.tracked.prototype
+    r = (raw) => new Reader(raw)
+  }
+  c.readers.set(prefix, r)
+  return r
 }
 
 /** The session metadata of a value, if any. @category mapping */
-export const metaOf = (value: AnyInstance): InstanceMeta | undefined => metas.get(value)
+export const metaOf = (value: AnyInstance | object): InstanceMeta | undefined => {
+  const m = metas.get(value)
+  if (m !== undefined) return m
+  const p = (value as { readonly [PROTO]?: ProtoMeta })[PROTO]
+  if (p === undefined) return undefined
+  if (!p.tracked) return p.meta
+  const key = identityKey(rootOf(p.entity).$.table, value as Readonly<Record<string, unknown>>)
+  return key === undefined ? p.meta : { entity: p.entity, key }
+}
 
 /**
  * Maps a table to an entity.
@@ -281,7 +376,7 @@ export const entity = <
     if (meta.inheritance && row[meta.inheritance.discriminator] === undefined) row[meta.inheritance.discriminator] = meta.inheritance.identity
     const checked = validateRow(meta, row)
     if (E.isLeft(checked)) return checked
-    return E.right(attach(Object.assign({}, withHybrids(meta, row), rels) as Instance<C, H>, { entity: self }))
+    return E.right(transientValue(self, withHybrids(meta, row), rels) as Instance<C, H>)
   }
   const columns: Record<string, unknown> = { ...table.c }
   for (const s of Object.keys(synonyms)) columns[s] = (table.c as Readonly<Record<string, unknown>>)[synonyms[s]]

@@ -22,7 +22,8 @@ import {
   type TrackedRow,
   type UnitOfWork,
 } from '../effects/session/UnitOfWork.js'
-import { attach, metaOf, rootOf, withHybrids, type AnyEntity, type AnyInstance } from './Entity.js'
+import { isTrackedValue, metaOf, rootOf, trackedValue, withHybrids, type AnyEntity, type AnyInstance } from './Entity.js'
+import type { Projection } from './inheritance.js'
 import { inverseOf, tableWith, type Resolved } from './relations.js'
 
 /** Which relationships to hydrate, nested. */
@@ -96,7 +97,9 @@ const alive = (r: TrackedRow | undefined): r is TrackedRow => r !== undefined &&
  */
 export const hydrate = (uow: UnitOfWork, en: AnyEntity, row: TrackedRow, shape: Shape = [], raise?: ReadonlyArray<string>): AnyInstance => {
   const self = concrete(en, row)
-  const out: Record<string, unknown> = { ...withHybrids(self.$, valuesOf(uow, self, row)) }
+  // A clean row read from the database is its own value: handed out as it is, no copy.
+  if (shape.length === 0 && (raise === undefined || raise.length === 0) && row.values === row.loaded && isTrackedValue(self, row.values)) return row.values as AnyInstance
+  const out = trackedValue(self, row.key, withHybrids(self.$, valuesOf(uow, self, row)), raise)
   for (const node of shape) {
     const rel = self.$.relations[node.name]
     const held = getRelated(uow, row, node.name)
@@ -114,7 +117,7 @@ export const hydrate = (uow: UnitOfWork, en: AnyEntity, row: TrackedRow, shape: 
       out[node.name] = alive(one) ? hydrate(uow, target, one, node.nested) : null
     }
   }
-  return attach(out, { entity: self, key: row.key, ...(raise && raise.length > 0 ? { raise } : {}) })
+  return out as AnyInstance
 }
 
 const mergeShapes = (a: Shape, b: Shape): Shape => {
@@ -279,6 +282,16 @@ export const trackParts = (uow: UnitOfWork, en: AnyEntity, parts: ReadonlyArray<
   }
   root = lookup(u, root.key) ?? root
   return [u, root]
+}
+
+/** Reads one raw row of a projection and tracks it; undefined when its key is NULL. @internal */
+export const trackRaw = (uow: UnitOfWork, en: AnyEntity, proj: Projection, raw: RowValues): readonly [UnitOfWork, TrackedRow] | undefined => {
+  if (proj.readValue !== undefined) {
+    const v = proj.readValue(raw)
+    return v === undefined ? undefined : addLoaded(uow, en.$.tables[0], v, en.$.versionKey)
+  }
+  const parts = proj.read(raw)
+  return parts.length === 0 ? undefined : trackParts(uow, en, parts)
 }
 
 const allTables = (en: AnyEntity): ReadonlyArray<import('../algebra/Table.js').AnyTable> => {

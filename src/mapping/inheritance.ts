@@ -16,7 +16,7 @@ import type { ExprNode, FromItem, JoinClause, SelectItem } from '../algebra/ast.
 import type { AnyTable, ColumnBuilders, ColumnsOf, InsertRowOf, RowOf, Table } from '../algebra/Table.js'
 import type { DbError } from '../effects/DbError.js'
 import { primaryKeyOf, type RowValues } from '../effects/session/UnitOfWork.js'
-import { attach, metaOf, rootOf, validateRow, withHybrids, type AnyEntity, type AnyInstance, type EntityMeta, type Inheritance } from './Entity.js'
+import { metaOf, rootOf, trackedReader, transientValue, validateRow, withHybrids, type AnyEntity, type AnyInstance, type EntityMeta, type Inheritance } from './Entity.js'
 import type { InstanceOf } from './relations.js'
 
 type MakeOf<P> = P extends { readonly make: (input: infer I) => unknown } ? I : never
@@ -74,7 +74,7 @@ export const subEntity = <P extends AnyEntity, C2 extends ColumnBuilders = {}>(p
     row[pinh.discriminator] = options.identity
     const checked = validateRow(meta, row)
     if (E.isLeft(checked)) return checked
-    return E.right(attach(Object.assign({}, withHybrids(meta, row), rels), { entity: self }))
+    return E.right(transientValue(self, withHybrids(meta, row), rels))
   }
   const columns: Record<string, unknown> = { ...(own ? own.c : {}) }
   for (const k of Object.keys(parent)) if (k !== '$' && k !== 'make' && k !== 'table') columns[k] = (parent as unknown as Record<string, unknown>)[k]
@@ -120,6 +120,11 @@ export interface Projection {
   readonly refName: string
   /** A raw row to its table parts, root first; [] when the root's key is NULL (an unmatched LEFT JOIN). */
   readonly read: (raw: RowValues) => ReadonlyArray<{ readonly table: AnyTable; readonly values: RowValues }>
+  /**
+   * For an entity whose values are exactly its one table's row: a raw row straight to the
+   * tracked value (undefined when the key is NULL), skipping the parts.
+   */
+  readonly readValue?: (raw: RowValues) => RowValues | undefined
 }
 
 const col = (ref: string, table: AnyTable, key: string): ExprNode => {
@@ -169,5 +174,15 @@ export const projection = (en: AnyEntity, alias?: string, prefix = ''): Projecti
     }
     return out
   }
-  return { from, joins, columns, refName, read, ...(where ? { where } : {}) }
+  const direct = parts.length === 1 ? trackedReader(en, prefix) : null
+  const readValue =
+    direct === null
+      ? undefined
+      : rootPk.length === 1
+        ? (raw: RowValues): RowValues | undefined => {
+            const k = raw[prefix + rootPk[0]]
+            return k === null || k === undefined ? undefined : direct(raw)
+          }
+        : (raw: RowValues): RowValues | undefined => (rootPk.some((k) => raw[prefix + k] === null || raw[prefix + k] === undefined) ? undefined : direct(raw))
+  return { from, joins, columns, refName, read, ...(where ? { where } : {}), ...(readValue ? { readValue } : {}) }
 }

@@ -19,7 +19,7 @@ import type { DbError } from '../effects/DbError.js'
 import * as Core from '../effects/session/Session.js'
 import { lookup, openBatch, sealBatch, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
 import { rootOf, type AnyEntity, type AnyInstance } from './Entity.js'
-import { getRelated, hydrate, rowHolding, setRelated, trackParts, type Shape } from './graph.js'
+import { getRelated, hydrate, rowHolding, setRelated, trackParts, trackRaw, type Shape } from './graph.js'
 import { projection, type Projection } from './inheritance.js'
 import { jsonColumn } from './jsonLoad.js'
 import type { AnyLoadOption, OptionStrategy } from './loadOptions.js'
@@ -81,13 +81,16 @@ const andNode = (...xs: ReadonlyArray<ExprNode | undefined>): ExprNode | undefin
   return ops.length === 0 ? undefined : ops.length === 1 ? ops[0] : { _tag: 'Logical', op: 'AND', operands: ops }
 }
 
-/** Rewrites column references of one source name to another (deep, over any node). @internal */
-export const retarget = <N>(node: N, from: string, to: (name: string) => ExprNode | undefined): N => {
+/**
+ * Rewrites the column references of a node: `to(table, column)` gives the replacement, or
+ * undefined to keep a reference as it is. @internal
+ */
+export const retarget = <N>(node: N, to: (table: string, name: string) => ExprNode | undefined): N => {
   const go = (n: unknown): unknown => {
     if (Array.isArray(n)) return n.map(go)
     if (typeof n !== 'object' || n === null) return n
     const o = n as Record<string, unknown>
-    if (o['_tag'] === 'ColumnRef' && o['table'] === from) return to(o['name'] as string) ?? n
+    if (o['_tag'] === 'ColumnRef') return to(o['table'] as string, o['name'] as string) ?? n
     const out: Record<string, unknown> = {}
     for (const k of Object.keys(o)) out[k] = go(o[k])
     return out
@@ -95,14 +98,15 @@ export const retarget = <N>(node: N, from: string, to: (name: string) => ExprNod
   return go(node) as N
 }
 
+/** A collection's ORDER BY, its columns (on any of the target's tables) read through `ref`'s projection. */
 const targetOrder = (r: Resolved, ref: string): ReadonlyArray<OrderItem> => {
   const orderBy = r.relation._tag === 'BelongsTo' ? [] : r.relation.orderBy
   const acc = accessor(r.target, ref)
-  const byName = (name: string) => {
-    const key = r.target.$.tables.flatMap((t) => t.columnNames).find((c) => c.name === name)?.key
+  const byName = (table: string, name: string) => {
+    const key = r.target.$.tables.find((t) => t.name === table)?.columnNames.find((c) => c.name === name)?.key
     return key === undefined ? undefined : acc(key)
   }
-  return orderBy.map((o) => retarget(o, r.target.$.table.name, byName))
+  return orderBy.map((o) => retarget(o, byName))
 }
 
 /** A value's grouping key (integers read as bigint or number agree). */
@@ -196,10 +200,10 @@ const readNodes = (uow: UnitOfWork, raw: RowValues, parent: TrackedRow, nodes: R
   for (const n of nodes) {
     const list = edgeOf(e, parent, n.plan)
     if (n.proj) {
-      const parts = n.proj.read(raw)
-      if (parts.length === 0) continue
-      const [u2, child] = trackParts(u, n.plan.r.target, parts)
-      u = u2
+      const tracked = trackRaw(u, n.plan.r.target, n.proj, raw)
+      if (tracked === undefined) continue
+      const child = tracked[1]
+      u = tracked[0]
       if (!list.keys.includes(child.key)) list.keys.push(child.key)
       noteChild(e, n.plan, child)
       const deeper = readNodes(u, raw, child, n.children, e)
@@ -324,23 +328,28 @@ export const runQuery = (en: AnyEntity, q: SelectNode, plans: ReadonlyArray<Plan
         execute(final),
         SRTE.chain((rows) => (uow: UnitOfWork) => () => async () => {
           let u = openBatch(uow)
-          const parents = new Map<RowKey, TrackedRow>()
+          // Parents in order of first appearance (a joined load repeats a parent per child row).
+          const parents: TrackedRow[] = []
+          const seen = new Set<TrackedRow>()
+          const nodes = built.right.nodes
           const e: Edges = { lists: new Map(), rowsOf: new Map() }
           for (const raw of rows) {
-            const parts = proj.read(raw)
-            if (parts.length === 0) continue
-            const [u2, parent] = trackParts(u, en, parts)
-            u = u2
-            if (!parents.has(parent.key)) {
-              parents.set(parent.key, parent)
-              for (const n of built.right.nodes) edgeOf(e, parent, n.plan)
+            const tracked = trackRaw(u, en, proj, raw)
+            if (tracked === undefined) continue
+            const parent = tracked[1]
+            u = tracked[0]
+            if (!seen.has(parent)) {
+              seen.add(parent)
+              parents.push(parent)
+              for (const n of nodes) edgeOf(e, parent, n.plan)
             }
-            const r = readNodes(u, raw, parent, built.right.nodes, e)
+            if (nodes.length === 0) continue
+            const r = readNodes(u, raw, parent, nodes, e)
             if (E.isLeft(r)) return r
             u = r.right
           }
           u = sealBatch(recordEdges(u, e))
-          return E.right<DbError, [readonly [Loaded, Edges, ReadonlyArray<InQuery>], UnitOfWork]>([[[...parents.values()], e, built.right.nodes], u])
+          return E.right<DbError, [readonly [Loaded, Edges, ReadonlyArray<InQuery>], UnitOfWork]>([[parents, e, nodes], u])
         }),
         SRTE.chain(([parents, e, nodes]) =>
           pipe(
@@ -425,10 +434,10 @@ const loadOne = (en: AnyEntity, parents: ReadonlyArray<TrackedRow>, p: Plan, par
       const res = await env.conn.execute({ node: q } as Select<RowValues>)()
       if (E.isLeft(res)) return res
       for (const raw of res.right) {
-        const parts = proj.read(raw)
-        if (parts.length === 0) continue
-        const [u2, child] = trackParts(u, r.target, parts)
-        u = u2
+        const tracked = trackRaw(u, r.target, proj, raw)
+        if (tracked === undefined) continue
+        const child = tracked[1]
+        u = tracked[0]
         children.set(child.key, child)
         const g = groupKey(r.through ? raw['__parent'] : rowHolding(u, r.target, child, r.targetKey).values[r.targetKey])
         let list = groups.get(g)
@@ -452,7 +461,12 @@ export const loadRelation = (en: AnyEntity, parents: ReadonlyArray<TrackedRow>, 
 
 /** Hydrates loaded rows with a shape. @internal */
 export const hydrateAll = (en: AnyEntity, rows: Loaded, shape: Shape, raise: ReadonlyArray<string>): Core.Session<ReadonlyArray<AnyInstance>> =>
-  SRTE.gets((uow: UnitOfWork) => rows.map((r) => lookup(uow, r.key) ?? r).filter((r) => r.state !== 'deleted').map((r) => hydrate(uow, en, r, shape, raise)))
+  SRTE.gets((uow: UnitOfWork) => {
+    const out: AnyInstance[] = []
+    // Loading never replaces a tracked row (the session's row wins), so these are current.
+    for (const r of rows) if (r.state !== 'deleted') out.push(hydrate(uow, en, r, shape, raise))
+    return out
+  })
 
 /** Whether a relationship of a row is loaded in the session. @internal */
 export const isLoaded = (uow: UnitOfWork, row: TrackedRow, name: string): boolean => getRelated(uow, row, name) !== undefined

@@ -20,7 +20,7 @@ import { keyPredicate } from '../effects/session/keyPredicate.js'
 import * as Core from '../effects/session/Session.js'
 import { forget, identityKey, lookup, openBatch, patch, primaryKeyOf, sealBatch, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
 import { addGraph, columnsFor, deleteCascade, setRelation } from './cascade.js'
-import { anyMapperEvents, attach, entityOfTable, metaOf, validateRow, withHybrids, type AnyEntity, type AnyInstance, type EntityMeta, type INSTANCE } from './Entity.js'
+import { anyMapperEvents, entityOfTable, isTrackedValue, metaOf, trackedValue, transientValue, validateRow, withHybrids, type AnyEntity, type AnyInstance, type EntityMeta, type INSTANCE } from './Entity.js'
 import { hydrate as hydrateGraph, merge as mergeShapes, partRow, shapeOf, valuesOf } from './graph.js'
 import { entitySelect, hydrateAll, isLoaded, loadRelation, plansFor, raisedBy, runQuery, shapeOfPlans } from './loading.js'
 import type { Load, LoadsOf } from './loadOptions.js'
@@ -43,7 +43,8 @@ const invalid = (message: string): DbError => ({ _tag: 'InvalidStatement', messa
 const columnsOnly = (meta: EntityMeta, value: Row): Record<string, unknown> => columnsFor(meta, value)
 
 /** The session's value of a tracked row (its columns only). @internal */
-export const hydrate = (entity: AnyEntity, row: TrackedRow): AnyInstance => attach({ ...withHybrids(entity.$, row.values) }, { entity, key: row.key })
+export const hydrate = (entity: AnyEntity, row: TrackedRow): AnyInstance =>
+  row.values === row.loaded && isTrackedValue(entity, row.values) ? (row.values as AnyInstance) : (trackedValue(entity, row.key, withHybrids(entity.$, row.values)) as AnyInstance)
 
 const entityFor = (row: TrackedRow): AnyEntity | undefined => entityOfTable(row.table.name)
 
@@ -335,7 +336,7 @@ export const merge = <I extends AnyInstance>(value: I): Session<I> => {
   if (key === undefined) return add(value)
   return pipe(
     get(m.entity, pkValues(meta.table, Object.fromEntries(primaryKeyOf(meta.table).map((k) => [k, values[k]])))),
-    SRTE.chain((found) => (O.isSome(found) ? update(found.value as I, values as Partial<I>) : add(attach({ ...value }, { entity: m.entity })))),
+    SRTE.chain((found) => (O.isSome(found) ? update(found.value as I, values as Partial<I>) : add(transientValue(m.entity, value) as I))),
   )
 }
 

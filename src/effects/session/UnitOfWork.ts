@@ -64,6 +64,8 @@ export interface UnitOfWork {
 /** The rows a relationship of one row holds: a collection, one row, or none (null). */
 export type RelatedKeys = ReadonlyArray<RowKey> | RowKey | null
 
+const NO_REFS: Readonly<Record<string, PendingRef>> = Object.freeze({})
+
 /** An empty unit of work. @category session */
 export const empty: UnitOfWork = { rows: IMap(), changed: ISet(), renamed: IMap(), nextSeq: 0, related: undefined }
 
@@ -140,8 +142,9 @@ export const addLoaded = (uow: UnitOfWork, table: AnyTable, values: RowValues, v
   }
   const existing = uow.rows.get(key)
   if (existing) return [uow, existing]
-  const row: TrackedRow = { key, table, state: 'persistent', seq: uow.nextSeq, loaded: values, values, refs: {}, versionKey }
-  return [{ ...uow, rows: uow.rows.set(key, row), nextSeq: uow.nextSeq + 1 }, row]
+  const row: TrackedRow = { key, table, state: 'persistent', seq: uow.nextSeq, loaded: values, values, refs: NO_REFS, versionKey }
+  // A full literal, not a spread: one object shape for every state (V8's fast path).
+  return [{ rows: uow.rows.set(key, row), changed: uow.changed, renamed: uow.renamed, nextSeq: uow.nextSeq + 1, related: uow.related }, row]
 }
 
 /** Records new values for some columns of a tracked row. @category session */
