@@ -34,15 +34,26 @@ export interface ShapeNode {
 /** A tree of relationship names. */
 export type Shape = ReadonlyArray<ShapeNode>
 
-const slot = (row: TrackedRow, name: string): string => `${row.seq}\u0000${name}`
+/** Relationship (and part) names as small integers, so that a slot is a number (cheap to hash). */
+const slotIds = new Map<string, number>()
+const SLOTS_PER_ROW = 65536
+
+const slot = (row: TrackedRow, name: string): number => {
+  let id = slotIds.get(name)
+  if (id === undefined) slotIds.set(name, (id = slotIds.size))
+  return row.seq * SLOTS_PER_ROW + id
+}
 
 /** The rows a relationship of a row holds, or undefined when not loaded. @internal */
 export const getRelated = (uow: UnitOfWork, row: TrackedRow, name: string): RelatedKeys | undefined => uow.related?.get(slot(row, name))
 
 /** Records the rows a relationship of a row holds. @internal */
 export const setRelated = (uow: UnitOfWork, row: TrackedRow, name: string, keys: RelatedKeys): UnitOfWork => ({
-  ...uow,
-  related: (uow.related ?? IMap<string, RelatedKeys>()).set(slot(row, name), keys),
+  rows: uow.rows,
+  changed: uow.changed,
+  renamed: uow.renamed,
+  nextSeq: uow.nextSeq,
+  related: (uow.related ?? IMap<number, RelatedKeys>()).set(slot(row, name), keys),
 })
 
 const PART = '\u0000part:'

@@ -174,25 +174,43 @@ const buildNodes = (plans: ReadonlyArray<Plan>, parent: AnyEntity, pAcc: Acc, b:
 
 // ---------------------------------------------------------------- reading
 
-interface Edges {
-  readonly lists: Map<string, { readonly parent: TrackedRow; readonly node: Plan; readonly keys: RowKey[] }>
-  readonly rowsOf: Map<Plan, Map<RowKey, TrackedRow>>
+/** The children one parent holds through one plan, in order, each once. */
+interface EdgeList {
+  readonly parent: TrackedRow
+  readonly rows: TrackedRow[]
+  /** Built once the list is long enough for `includes` to cost more than a set. */
+  seen: Set<TrackedRow> | undefined
 }
 
-const edgeOf = (e: Edges, parent: TrackedRow, plan: Plan) => {
-  const k = `${parent.key}\u0000${plan.r.name}\u0000${plan.r.source.$.name}`
-  let l = e.lists.get(k)
-  if (!l) {
-    l = { parent, node: plan, keys: [] }
-    e.lists.set(k, l)
-  }
+/** What a load collected: the edges per plan and parent, and each plan's distinct children. */
+interface Edges {
+  readonly lists: Map<Plan, Map<TrackedRow, EdgeList>>
+  readonly rowsOf: Map<Plan, Set<TrackedRow>>
+}
+
+const newEdges = (): Edges => ({ lists: new Map(), rowsOf: new Map() })
+
+const edgeOf = (e: Edges, parent: TrackedRow, plan: Plan): EdgeList => {
+  let byParent = e.lists.get(plan)
+  if (byParent === undefined) e.lists.set(plan, (byParent = new Map()))
+  let l = byParent.get(parent)
+  if (l === undefined) byParent.set(parent, (l = { parent, rows: [], seen: undefined }))
   return l
+}
+
+const pushEdge = (list: EdgeList, child: TrackedRow): void => {
+  if (list.seen !== undefined) {
+    if (list.seen.has(child)) return
+    list.seen.add(child)
+  } else if (list.rows.includes(child)) return
+  else if (list.rows.length >= 16) list.seen = new Set([...list.rows, child])
+  list.rows.push(child)
 }
 
 const noteChild = (e: Edges, plan: Plan, child: TrackedRow): void => {
   let m = e.rowsOf.get(plan)
-  if (!m) e.rowsOf.set(plan, (m = new Map()))
-  m.set(child.key, child)
+  if (!m) e.rowsOf.set(plan, (m = new Set()))
+  m.add(child)
 }
 
 const readNodes = (uow: UnitOfWork, raw: RowValues, parent: TrackedRow, nodes: ReadonlyArray<InQuery>, e: Edges): E.Either<DbError, UnitOfWork> => {
@@ -204,7 +222,7 @@ const readNodes = (uow: UnitOfWork, raw: RowValues, parent: TrackedRow, nodes: R
       if (tracked === undefined) continue
       const child = tracked[1]
       u = tracked[0]
-      if (!list.keys.includes(child.key)) list.keys.push(child.key)
+      pushEdge(list, child)
       noteChild(e, n.plan, child)
       const deeper = readNodes(u, raw, child, n.children, e)
       if (E.isLeft(deeper)) return deeper
@@ -225,26 +243,28 @@ const readJsonItems = (uow: UnitOfWork, plan: Plan, parent: TrackedRow, items: R
   for (const it of items) {
     const [u2, child] = trackParts(u, plan.r.target, it.parts)
     u = u2
-    if (!list.keys.includes(child.key)) list.keys.push(child.key)
+    pushEdge(list, child)
     noteChild(e, plan, child)
     for (const n of it.nested) u = readJsonItems(u, n.plan, child, n.items, e)
   }
   return u
 }
 
-/** Records every collected edge in the session's graph (and the many-to-one inverse). @internal */
+/**
+ * Records every collected edge in the session's graph (and the many-to-one inverse). Loading
+ * never replaces a tracked row, so the rows collected are the session's. @internal
+ */
 const recordEdges = (uow: UnitOfWork, e: Edges): UnitOfWork => {
   let u = uow
-  for (const { parent, node, keys } of e.lists.values()) {
-    const p = lookup(u, parent.key) ?? parent
-    u = setRelated(u, p, node.r.name, node.r.many ? keys : (keys[0] ?? null))
-    const inv = inverseOf(node.r)
-    const invRel = inv ? node.r.target.$.relations[inv] : undefined
-    if (inv && invRel && (invRel._tag === 'BelongsTo' || invRel._tag === 'HasOne'))
-      for (const k of keys) {
-        const child = lookup(u, k)
-        if (child) u = setRelated(u, child, inv, p.key)
-      }
+  for (const [plan, byParent] of e.lists) {
+    const r = plan.r
+    const inv = inverseOf(r)
+    const invRel = inv ? r.target.$.relations[inv] : undefined
+    const backRef = inv !== undefined && invRel !== undefined && (invRel._tag === 'BelongsTo' || invRel._tag === 'HasOne')
+    for (const { parent, rows } of byParent.values()) {
+      u = setRelated(u, parent, r.name, r.many ? rows.map((c) => c.key) : (rows[0]?.key ?? null))
+      if (backRef) for (const child of rows) u = setRelated(u, child, inv!, parent.key)
+    }
   }
   return u
 }
@@ -332,7 +352,7 @@ export const runQuery = (en: AnyEntity, q: SelectNode, plans: ReadonlyArray<Plan
           const parents: TrackedRow[] = []
           const seen = new Set<TrackedRow>()
           const nodes = built.right.nodes
-          const e: Edges = { lists: new Map(), rowsOf: new Map() }
+          const e = newEdges()
           for (const raw of rows) {
             const tracked = trackRaw(u, en, proj, raw)
             if (tracked === undefined) continue
@@ -428,8 +448,8 @@ const loadOne = (en: AnyEntity, parents: ReadonlyArray<TrackedRow>, p: Plan, par
         queries.push(where({ _tag: 'InList', operand: matchOn, values: all.slice(i, i + chunk).map((v) => ({ _tag: 'Param', value: v, ...(type ? { type } : {}) })), negated: false }))
     }
     let u = openBatch(uow)
-    const groups = new Map<string, RowKey[]>()
-    const children = new Map<RowKey, TrackedRow>()
+    const groups = new Map<string, TrackedRow[]>()
+    const children = new Set<TrackedRow>()
     for (const q of queries) {
       const res = await env.conn.execute({ node: q } as Select<RowValues>)()
       if (E.isLeft(res)) return res
@@ -438,18 +458,21 @@ const loadOne = (en: AnyEntity, parents: ReadonlyArray<TrackedRow>, p: Plan, par
         if (tracked === undefined) continue
         const child = tracked[1]
         u = tracked[0]
-        children.set(child.key, child)
+        const again = children.has(child)
+        children.add(child)
         const g = groupKey(r.through ? raw['__parent'] : rowHolding(u, r.target, child, r.targetKey).values[r.targetKey])
         let list = groups.get(g)
         if (!list) groups.set(g, (list = []))
-        if (!list.includes(child.key)) list.push(child.key)
+        // Only a row met before can already be in a group (a many-to-many, or duplicate links).
+        if (!again || !list.includes(child)) list.push(child)
       }
     }
-    const e: Edges = { lists: new Map(), rowsOf: new Map() }
+    const e = newEdges()
     for (const parent of parents) {
       const v = sourceValue(u, r, parent)
-      const keys = v === undefined || v === null ? [] : (groups.get(groupKey(v)) ?? [])
-      edgeOf(e, parent, p).keys.push(...keys)
+      const held = v === undefined || v === null ? undefined : groups.get(groupKey(v))
+      if (held === undefined) edgeOf(e, parent, p)
+      else for (const c of held) pushEdge(edgeOf(e, parent, p), c)
     }
     u = sealBatch(recordEdges(u, e))
     const nested = p.nested.map((n) => (n.strategy === 'subquery' && queries.length === 1 ? n : { ...n, strategy: n.strategy === 'subquery' ? ('selectin' as const) : n.strategy === 'selectin' ? n.strategy : ('selectin' as const) }))

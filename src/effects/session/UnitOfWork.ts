@@ -55,10 +55,11 @@ export interface UnitOfWork {
   readonly renamed: IMap<RowKey, RowKey>
   readonly nextSeq: number
   /**
-   * Relationship state kept by the mapping layer (loaded collections and references), by
-   * `${row.seq}\u0000${relation}`. Opaque to the core; absent until a relationship is known.
+   * Relationship state kept by the mapping layer (loaded collections and references), by a
+   * slot number of its choosing (row × relationship). Opaque to the core; absent until a
+   * relationship is known.
    */
-  readonly related?: IMap<string, RelatedKeys>
+  readonly related?: IMap<number, RelatedKeys>
 }
 
 /** The rows a relationship of one row holds: a collection, one row, or none (null). */
@@ -211,7 +212,7 @@ export const openBatch = (uow: UnitOfWork): UnitOfWork => ({
   rows: uow.rows.asMutable(),
   changed: uow.changed.asMutable(),
   renamed: uow.renamed.asMutable(),
-  related: (uow.related ?? IMap<string, RelatedKeys>()).asMutable(),
+  related: (uow.related ?? IMap<number, RelatedKeys>()).asMutable(),
 })
 
 /** Closes a batch opened with {@link openBatch}: the maps are persistent again. @category session */
