@@ -2,7 +2,9 @@
  * The `json` loading strategy: each parent row carries its children as one JSON value, built
  * by a correlated scalar subquery (`json_agg(json_build_array(…))`, `json_group_array(json_array(…))`,
  * `JSON_ARRAYAGG(JSON_ARRAY(…))`) with nested relationships as nested arrays. Elements are
- * positional arrays, decoded back with each column's SQL type. Needs the dialect's
+ * positional arrays, decoded back with each column's SQL type. A value JSON would change
+ * (a JSON number is a double once parsed) travels in another form (see `carriers`),
+ * so every column decodes to exactly what the other strategies read. Needs the dialect's
  * `jsonAggregate` capability (UnsupportedFeature otherwise).
  *
  * @category loading
@@ -10,6 +12,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { ExprNode, OrderItem, SelectItem, SelectNode } from '../algebra/ast.js'
+import type { SqlType } from '../algebra/SqlType.js'
 import type { AnyTable } from '../algebra/Table.js'
 import type { Dialect } from '../compile/Dialect.js'
 import type { DbError } from '../effects/DbError.js'
@@ -37,6 +40,55 @@ const parse = (raw: unknown): E.Either<DbError, unknown> => {
   }
 }
 
+/**
+ * How a column travels inside the JSON array: `value` as it is, `text` cast to text (decoded
+ * by the column's codec, as the drivers deliver such columns), `hex` as hex digits (JSON
+ * cannot hold bytes; NULL stays NULL), `double` cast to double precision.
+ */
+type Carrier = 'value' | 'text' | 'hex' | 'double'
+
+/**
+ * What a JSON family changes, and how a column is carried instead, by the dialect's JSON array
+ * builder (`jsonAggregate.array`). Everywhere: BigInt and Numeric would become JSON numbers,
+ * which parse to doubles (9223372036854775807 -> 9223372036854776000), so they travel as text;
+ * a JSON document travels as its text (PostgreSQL and MariaDB embed it, and an embedded
+ * document that is a bare string could not be told from JSON text).
+ * - `json_array` (SQLite): a BLOB is an error in JSON: `hex()`. Numeric stays a value: exact
+ *   numerics are stored as TEXT (JSON strings already) and narrower ones as REALs, which JSON
+ *   writes round-trip exactly, as the driver reads them (their text cast would be `1.234e-05`).
+ * - `JSON_ARRAY` (MariaDB/MySQL): bytes would be written as (invalid) text: `HEX()`; FLOAT
+ *   is written with 6 significant digits: cast to DOUBLE, as the dialect reads a Real column.
+ * - `json_build_array` (PostgreSQL): bytea is written as its `\x…` text, which the codec reads.
+ */
+const carriers: Readonly<Record<string, Partial<Record<SqlType['_tag'], Carrier>>>> = {
+  json_array: { Numeric: 'value', Binary: 'hex' },
+  JSON_ARRAY: { Binary: 'hex', Real: 'double' },
+}
+
+/** How a column of `type` travels in the JSON built by `array` (see {@link carriers}). */
+const carrierOf = (array: string, type: SqlType | undefined): Carrier => {
+  if (type === undefined) return 'value'
+  const own = carriers[array]?.[type._tag]
+  if (own !== undefined) return own
+  return type._tag === 'BigInt' || type._tag === 'Numeric' || type._tag === 'Json' ? 'text' : 'value'
+}
+
+const carried = (expr: ExprNode, carrier: Carrier): ExprNode => {
+  switch (carrier) {
+    case 'value':
+      return expr
+    case 'text':
+      return { _tag: 'Cast', operand: expr, type: { _tag: 'Text' } }
+    case 'double':
+      return { _tag: 'Cast', operand: expr, type: { _tag: 'Double' } }
+    case 'hex':
+      // SQLite's hex(NULL) is '', as is an empty BLOB's: keep NULL apart.
+      return { _tag: 'Case', whens: [{ when: { _tag: 'IsNull', operand: expr, negated: false }, then: { _tag: 'Null' } }], else: { _tag: 'Func', name: 'hex', args: [expr], distinct: false } }
+  }
+}
+
+const hexDigits = /^(?:[0-9a-fA-F]{2})*$/
+
 const compareValues = (a: unknown, b: unknown): number => {
   if (a === b) return 0
   if (a === null || a === undefined) return 1
@@ -46,15 +98,38 @@ const compareValues = (a: unknown, b: unknown): number => {
   return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0
 }
 
-/** The in-memory order of a collection from the relationship's ORDER BY over plain columns. */
+const decimalText = /^\s*([-+]?)0*(\d*?)(?:\.(\d*?)0*)?\s*$/
+
+/** Compares decimal strings by value, exactly (a form it does not know, e.g. with an exponent, as numbers). */
+const compareDecimals = (a: string, b: string): number => {
+  const x = decimalText.exec(a)
+  const y = decimalText.exec(b)
+  if (x === null || y === null) {
+    const p = Number(a)
+    const q = Number(b)
+    return p < q ? -1 : p > q ? 1 : 0
+  }
+  const [, xs, xi, xf = ''] = x
+  const [, ys, yi, yf = ''] = y
+  const xNeg = xs === '-' && (xi !== '' || xf !== '')
+  const yNeg = ys === '-' && (yi !== '' || yf !== '')
+  if (xNeg !== yNeg) return xNeg ? -1 : 1
+  const magnitude = xi.length !== yi.length ? xi.length - yi.length : xi < yi ? -1 : xi > yi ? 1 : xf < yf ? -1 : xf > yf ? 1 : 0
+  return xNeg ? -magnitude : magnitude
+}
+
+/**
+ * The in-memory order of a collection from the relationship's ORDER BY over plain columns
+ * (numerics by decimal value; text by code unit, which may differ from the database's collation).
+ */
 const sorter = (plan: Plan): ((a: JsonItem, b: JsonItem) => number) | undefined => {
   const rel = plan.r.relation
   const order: ReadonlyArray<OrderItem> = rel._tag === 'BelongsTo' ? [] : rel.orderBy
   const keys = order.flatMap((o) => {
     if (o.expr._tag !== 'ColumnRef') return []
     const name = o.expr.name
-    const key = plan.r.target.$.tables.flatMap((t) => t.columnNames).find((c) => c.name === name)?.key
-    return key === undefined ? [] : [{ key, desc: o.direction === 'DESC' }]
+    const col = plan.r.target.$.tables.flatMap((t) => t.columnNames).find((c) => c.name === name)
+    return col === undefined ? [] : [{ key: col.key, desc: o.direction === 'DESC', decimal: col.type._tag === 'Numeric' }]
   })
   if (keys.length === 0) return undefined
   const valueOf = (it: JsonItem, key: string): unknown => {
@@ -63,7 +138,9 @@ const sorter = (plan: Plan): ((a: JsonItem, b: JsonItem) => number) | undefined 
   }
   return (a, b) => {
     for (const k of keys) {
-      const c = compareValues(valueOf(a, k.key), valueOf(b, k.key))
+      const va = valueOf(a, k.key)
+      const vb = valueOf(b, k.key)
+      const c = k.decimal && typeof va === 'string' && typeof vb === 'string' ? compareDecimals(va, vb) : compareValues(va, vb)
       if (c !== 0) return k.desc ? -c : c
     }
     return 0
@@ -90,7 +167,8 @@ const build = (plan: Plan, pAcc: (key: string) => ExprNode, level: number, diale
     nestedJson.push({ plan: n, read: b.right.read })
     nestedExprs.push(b.right.expr)
   }
-  const array: ExprNode = { _tag: 'Func', name: fns.array, args: [...proj.columns.map((c) => c.expr), ...nestedExprs], distinct: false }
+  const carry = proj.columns.map((c) => carrierOf(fns.array, c.type))
+  const array: ExprNode = { _tag: 'Func', name: fns.array, args: [...proj.columns.map((c, i) => carried(c.expr, carry[i])), ...nestedExprs], distinct: false }
   const thAlias = `${alias}_t`
   const thCol = (key: string): ExprNode => {
     const c = r.through!.table.columnNames.find((x) => x.key === key)!
@@ -121,7 +199,11 @@ const build = (plan: Plan, pAcc: (key: string) => ExprNode, level: number, diale
     const raw: Record<string, unknown> = {}
     for (let i = 0; i < proj.columns.length; i++) {
       const codec = codecs[i]
-      const v: unknown = el[i] ?? null
+      let v: unknown = el[i] ?? null
+      if (carry[i] === 'hex' && typeof v === 'string') {
+        if (!hexDigits.test(v)) return E.left(decodeError(`json loading of ${r.source.$.name}.${r.name}: column ${proj.columns[i].alias}: not hex digits ${JSON.stringify(v)}`))
+        v = Buffer.from(v, 'hex')
+      }
       if (!codec) raw[proj.columns[i].alias] = v
       else {
         const d = codec.decode(v)
