@@ -6,7 +6,7 @@
  *   NODE_PATH=$PWD/node_modules node --cpu-prof --cpu-prof-dir=/tmp/prof /tmp/athprof/orm-profile.cjs persist sqlite [authors] [reps]
  *   npx tsx bench/profile-summary.ts /tmp/prof/<file>.cpuprofile 30
  *
- * Targets: persist | load | load-raw | load-execute | selectin | joined | json | state-get | state-add | state-update, then the database.
+ * Targets: persist | load | load-raw | load-execute | graph-raw | graph-kysely | selectin | joined | json | state-get | state-add | state-update, then the database.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { asc, orderBy, select } from '../src/algebra/index.js'
@@ -16,6 +16,7 @@ import * as S from '../src/mapping/session.js'
 import { benchRows } from './data.js'
 import { type DbName, provision } from './databases.js'
 import { rawInsert } from './insert.js'
+import { kyselyGraph, rawGraph } from './orm.js'
 import { Author, authors, Book, extraDdl, graphInput, Item, items, ormTables } from './orm-model.js'
 import { openPeers } from './peers.js'
 
@@ -73,6 +74,13 @@ const main = async (): Promise<void> => {
               : raw._tag === 'postgres'
                 ? async () => void (await raw.client.query('SELECT * FROM orm_items'))
                 : async () => void (await raw.conn.query('SELECT * FROM orm_items'))
+        break
+      }
+      case 'graph-raw':
+      case 'graph-kysely': {
+        await persist()
+        const c = target === 'graph-raw' ? rawGraph(p) : kyselyGraph(p)
+        run = async () => void (await c.run())
         break
       }
       case 'selectin':

@@ -313,7 +313,8 @@ const attach = (as: ReadonlyArray<{ id: number; name: string; born: number }>, b
 
 const countGraph = (as: ReadonlyArray<{ readonly books: ReadonlyArray<unknown> | { readonly length: number } }>): number => as.reduce((n, a) => n + 1 + a.books.length, 0)
 
-const rawGraph = (p: Peers): MacroCandidate => {
+/** The raw driver doing selectin's two queries by hand (also used by bench/orm-profile.ts). */
+export const rawGraph = (p: Peers): MacroCandidate => {
   const raw = p.raw
   switch (raw._tag) {
     case 'sqlite': {
@@ -349,7 +350,8 @@ const rawGraph = (p: Peers): MacroCandidate => {
   }
 }
 
-const kyselyGraph = (p: Peers): MacroCandidate => {
+/** Kysely's jsonArrayFrom graph load (also used by bench/orm-profile.ts). */
+export const kyselyGraph = (p: Peers): MacroCandidate => {
   const db = p.kysely as unknown as Kysely<KyselyOrmDb>
   const name = p.db.name
   const parsed = name === 'postgres' ? db : db.withPlugin(new ParseJSONResultsPlugin())

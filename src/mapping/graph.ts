@@ -8,7 +8,7 @@
  * @category relationships
  * @internal
  */
-import { Map as IMap } from 'immutable'
+import { PersistentMap } from '../effects/session/persistent.js'
 import {
   addLoaded,
   addPending,
@@ -53,7 +53,7 @@ export const setRelated = (uow: UnitOfWork, row: TrackedRow, name: string, keys:
   changed: uow.changed,
   renamed: uow.renamed,
   nextSeq: uow.nextSeq,
-  related: (uow.related ?? IMap<number, RelatedKeys>()).set(slot(row, name), keys),
+  related: (uow.related ?? PersistentMap.empty<number, RelatedKeys>()).set(slot(row, name), keys),
 })
 
 const PART = '\u0000part:'

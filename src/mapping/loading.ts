@@ -17,7 +17,7 @@ import type { Select } from '../algebra/Query.js'
 import type { Dialect } from '../compile/Dialect.js'
 import type { DbError } from '../effects/DbError.js'
 import * as Core from '../effects/session/Session.js'
-import { lookup, openBatch, sealBatch, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
+import { lookup, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
 import { rootOf, type AnyEntity, type AnyInstance } from './Entity.js'
 import { getRelated, hydrate, rowHolding, setRelated, trackParts, trackRaw, type Shape } from './graph.js'
 import { projection, type Projection } from './inheritance.js'
@@ -347,7 +347,7 @@ export const runQuery = (en: AnyEntity, q: SelectNode, plans: ReadonlyArray<Plan
       return pipe(
         execute(final),
         SRTE.chain((rows) => (uow: UnitOfWork) => () => async () => {
-          let u = openBatch(uow)
+          let u = uow
           // Parents in order of first appearance (a joined load repeats a parent per child row).
           const parents: TrackedRow[] = []
           const seen = new Set<TrackedRow>()
@@ -368,7 +368,7 @@ export const runQuery = (en: AnyEntity, q: SelectNode, plans: ReadonlyArray<Plan
             if (E.isLeft(r)) return r
             u = r.right
           }
-          u = sealBatch(recordEdges(u, e))
+          u = recordEdges(u, e)
           return E.right<DbError, [readonly [Loaded, Edges, ReadonlyArray<InQuery>], UnitOfWork]>([[parents, e, nodes], u])
         }),
         SRTE.chain(([parents, e, nodes]) =>
@@ -447,7 +447,7 @@ const loadOne = (en: AnyEntity, parents: ReadonlyArray<TrackedRow>, p: Plan, par
       for (let i = 0; i < all.length; i += chunk)
         queries.push(where({ _tag: 'InList', operand: matchOn, values: all.slice(i, i + chunk).map((v) => ({ _tag: 'Param', value: v, ...(type ? { type } : {}) })), negated: false }))
     }
-    let u = openBatch(uow)
+    let u = uow
     const groups = new Map<string, TrackedRow[]>()
     const children = new Set<TrackedRow>()
     for (const q of queries) {
@@ -474,7 +474,7 @@ const loadOne = (en: AnyEntity, parents: ReadonlyArray<TrackedRow>, p: Plan, par
       if (held === undefined) edgeOf(e, parent, p)
       else for (const c of held) pushEdge(edgeOf(e, parent, p), c)
     }
-    u = sealBatch(recordEdges(u, e))
+    u = recordEdges(u, e)
     const nested = p.nested.map((n) => (n.strategy === 'subquery' && queries.length === 1 ? n : { ...n, strategy: n.strategy === 'subquery' ? ('selectin' as const) : n.strategy === 'selectin' ? n.strategy : ('selectin' as const) }))
     return postLoad(r.target, [...children.values()], nested, queries.length === 1 ? queries[0] : undefined)(u)(env)()
   }

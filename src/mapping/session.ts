@@ -18,7 +18,7 @@ import type { DbError } from '../effects/DbError.js'
 import type { Engine } from '../effects/Engine.js'
 import { keyPredicate } from '../effects/session/keyPredicate.js'
 import * as Core from '../effects/session/Session.js'
-import { forget, identityKey, lookup, openBatch, patch, primaryKeyOf, sealBatch, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
+import { forget, identityKey, lookup, patch, primaryKeyOf, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
 import { addGraph, columnsFor, deleteCascade, setRelation } from './cascade.js'
 import { anyMapperEvents, entityOfTable, isTrackedValue, metaOf, trackedValue, transientValue, validateRow, withHybrids, type AnyEntity, type AnyInstance, type EntityMeta, type INSTANCE } from './Entity.js'
 import { hydrate as hydrateGraph, merge as mergeShapes, partRow, shapeOf, valuesOf } from './graph.js'
@@ -72,8 +72,7 @@ export const addAll =
   (uow) =>
   () =>
   () => {
-    // One batch for the whole graph: the maps are updated in place, then sealed.
-    let u = openBatch(uow)
+    let u = uow
     const added: Array<readonly [I, TrackedRow]> = []
     for (const value of values) {
       const r = addGraph(u, value)
@@ -81,7 +80,6 @@ export const addAll =
       u = r.right[0]
       added.push([value, r.right[1]])
     }
-    u = sealBatch(u)
     const out = added.map(([value, row]) => hydrateGraph(u, metaOf(value)!.entity, row, shapeOf(value)) as I)
     return Promise.resolve(E.right<DbError, [ReadonlyArray<I>, UnitOfWork]>([out, u]))
   }

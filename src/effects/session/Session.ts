@@ -19,7 +19,7 @@ import type { Engine } from '../Engine.js'
 import { control } from '../Statement.js'
 import { planFlush, type FlushPlan } from './planFlush.js'
 import { runFlush, type FlushOutcome } from './runFlush.js'
-import { addLoaded, empty, identityKey, merge, openBatch, sealBatch, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from './UnitOfWork.js'
+import { addLoaded, empty, identityKey, merge, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from './UnitOfWork.js'
 
 /** What a row-level event sees. */
 export interface RowEvent {
@@ -74,9 +74,8 @@ export const state: Session<UnitOfWork> = SRTE.get()
 
 /** Applies what a successful flush wrote to the unit of work. @internal */
 export const applyFlush = (uow: UnitOfWork, plan: FlushPlan, out: FlushOutcome): UnitOfWork => {
-  // Transient copies, mutated in place below and sealed at the end (no map version per row).
-  let rows = uow.rows.asMutable()
-  let renamed = uow.renamed.asMutable()
+  let rows = uow.rows
+  let renamed = uow.renamed
   for (const step of plan.steps) {
     if (step._tag !== 'Insert') continue
     for (const p of step.rows) {
@@ -98,7 +97,7 @@ export const applyFlush = (uow: UnitOfWork, plan: FlushPlan, out: FlushOutcome):
   }
   for (const key of out.deleted) rows = rows.delete(key)
   // A persistent row whose changes cancelled out is clean too.
-  return { ...uow, rows: rows.asImmutable(), renamed: renamed.asImmutable(), changed: uow.changed.clear() }
+  return { rows, changed: uow.changed.clear(), renamed, nextSeq: uow.nextSeq, related: uow.related }
 }
 
 const rowEvents = (plan: FlushPlan, uow: UnitOfWork): ReadonlyArray<RowEvent> =>
@@ -193,14 +192,14 @@ export const loadRows = (table: AnyTable, run: (conn: Connection) => TE.TaskEith
     autoflush,
     SRTE.chain(() => fromConnection((conn) => run(conn))),
     SRTE.chain((rows) => (uow: UnitOfWork) => (_: SessionEnv) => {
-      let u = openBatch(uow)
+      let u = uow
       const out: TrackedRow[] = new Array(rows.length)
       for (let i = 0; i < rows.length; i++) {
         const [next, row] = addLoaded(u, table, rows[i], versionKey)
         u = next
         out[i] = row
       }
-      return TE.right([out as ReadonlyArray<TrackedRow>, sealBatch(u)])
+      return TE.right([out as ReadonlyArray<TrackedRow>, u])
     }),
   )
 

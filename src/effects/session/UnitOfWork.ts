@@ -1,13 +1,14 @@
 /**
  * The unit of work: the Session's state. An identity map from row key (table + primary key)
  * to the tracked row, and the set of keys with unflushed changes. Both are persistent maps
- * (immutable.js), so adding, reading or changing one row costs O(log n), never a copy of
- * the whole map, and every earlier state stays valid (a failed flush simply keeps the old one).
+ * (`./persistent.ts`, rerooted native Maps), so adding, reading or changing one row costs
+ * about what a native Map operation costs, never a copy of the whole map, and every earlier
+ * state stays valid (a failed flush simply keeps the old one).
  *
  * @category session
  */
-import { Map as IMap, Set as ISet } from 'immutable'
 import type { AnyTable } from '../../algebra/Table.js'
+import { PersistentMap, PersistentSet } from './persistent.js'
 
 /** A row's identity: table name plus primary-key tuple, or a temporary key while pending without one. */
 export type RowKey = string
@@ -48,27 +49,36 @@ export interface TrackedRow {
 
 /** The session's state. */
 export interface UnitOfWork {
-  readonly rows: IMap<RowKey, TrackedRow>
+  readonly rows: PersistentMap<RowKey, TrackedRow>
   /** Keys of rows with changes to flush (new, dirty, deleted). */
-  readonly changed: ISet<RowKey>
+  readonly changed: PersistentSet<RowKey>
   /** Temporary keys of rows that have since been flushed, to their permanent key. */
-  readonly renamed: IMap<RowKey, RowKey>
+  readonly renamed: PersistentMap<RowKey, RowKey>
   readonly nextSeq: number
   /**
    * Relationship state kept by the mapping layer (loaded collections and references), by a
    * slot number of its choosing (row × relationship). Opaque to the core; absent until a
    * relationship is known.
    */
-  readonly related?: IMap<number, RelatedKeys>
+  readonly related?: PersistentMap<number, RelatedKeys>
 }
 
 /** The rows a relationship of one row holds: a collection, one row, or none (null). */
 export type RelatedKeys = ReadonlyArray<RowKey> | RowKey | null
 
+/** A state with new maps (a full literal, not a spread: one object shape for every state, V8's fast path). */
+const next = (uow: UnitOfWork, rows: UnitOfWork['rows'], changed: UnitOfWork['changed'], nextSeq: number = uow.nextSeq): UnitOfWork => ({
+  rows,
+  changed,
+  renamed: uow.renamed,
+  nextSeq,
+  related: uow.related,
+})
+
 const NO_REFS: Readonly<Record<string, PendingRef>> = Object.freeze({})
 
 /** An empty unit of work. @category session */
-export const empty: UnitOfWork = { rows: IMap(), changed: ISet(), renamed: IMap(), nextSeq: 0, related: undefined }
+export const empty: UnitOfWork = { rows: PersistentMap.empty(), changed: PersistentSet.empty(), renamed: PersistentMap.empty(), nextSeq: 0, related: undefined }
 
 const keyPart = (v: unknown): string =>
   typeof v === 'bigint' ? `${v}n` : v instanceof Date ? `D${v.toISOString()}` : typeof v === 'number' ? String(v) : JSON.stringify(v)
@@ -127,7 +137,7 @@ export const addPending = (
 ): readonly [UnitOfWork, RowKey] => {
   const key = identityKey(table, values) ?? `${table.name}\u0000#${uow.nextSeq}`
   const row: TrackedRow = { key, table, state: 'pending', seq: uow.nextSeq, loaded: undefined, values, refs, versionKey }
-  return [{ ...uow, rows: uow.rows.set(key, row), changed: uow.changed.add(key), nextSeq: uow.nextSeq + 1 }, key]
+  return [next(uow, uow.rows.set(key, row), uow.changed.add(key), uow.nextSeq + 1), key]
 }
 
 /**
@@ -139,13 +149,12 @@ export const addLoaded = (uow: UnitOfWork, table: AnyTable, values: RowValues, v
   const key = identityKey(table, values)
   if (key === undefined) {
     const row: TrackedRow = { key: `${table.name}\u0000~${uow.nextSeq}`, table, state: 'persistent', seq: uow.nextSeq, loaded: values, values, refs: {}, versionKey: undefined }
-    return [{ ...uow, nextSeq: uow.nextSeq + 1 }, row]
+    return [next(uow, uow.rows, uow.changed, uow.nextSeq + 1), row]
   }
   const existing = uow.rows.get(key)
   if (existing) return [uow, existing]
   const row: TrackedRow = { key, table, state: 'persistent', seq: uow.nextSeq, loaded: values, values, refs: NO_REFS, versionKey }
-  // A full literal, not a spread: one object shape for every state (V8's fast path).
-  return [{ rows: uow.rows.set(key, row), changed: uow.changed, renamed: uow.renamed, nextSeq: uow.nextSeq + 1, related: uow.related }, row]
+  return [next(uow, uow.rows.set(key, row), uow.changed, uow.nextSeq + 1), row]
 }
 
 /** Records new values for some columns of a tracked row. @category session */
@@ -155,8 +164,8 @@ export const patch = (uow: UnitOfWork, key: RowKey, values: RowValues, refs?: Re
   if (!row) return uow
   const nextRefs = { ...row.refs }
   for (const prop of Object.keys(values)) delete nextRefs[prop]
-  const next: TrackedRow = { ...row, values: merge(row.values, values), refs: refs ? Object.assign(nextRefs, refs) : nextRefs }
-  return { ...uow, rows: uow.rows.set(k, next), changed: uow.changed.add(k) }
+  const changedRow: TrackedRow = { ...row, values: merge(row.values, values), refs: refs ? Object.assign(nextRefs, refs) : nextRefs }
+  return next(uow, uow.rows.set(k, changedRow), uow.changed.add(k))
 }
 
 /** Marks a row for deletion; a pending row is simply forgotten. @category session */
@@ -164,14 +173,14 @@ export const markDeleted = (uow: UnitOfWork, key: RowKey): UnitOfWork => {
   const k = resolveKey(uow, key)
   const row = uow.rows.get(k)
   if (!row) return uow
-  if (row.state === 'pending') return { ...uow, rows: uow.rows.delete(k), changed: uow.changed.delete(k) }
-  return { ...uow, rows: uow.rows.set(k, { ...row, state: 'deleted' }), changed: uow.changed.add(k) }
+  if (row.state === 'pending') return next(uow, uow.rows.delete(k), uow.changed.delete(k))
+  return next(uow, uow.rows.set(k, { ...row, state: 'deleted' }), uow.changed.add(k))
 }
 
 /** Forgets a row without touching the database (SQLAlchemy's expunge). @category session */
 export const forget = (uow: UnitOfWork, key: RowKey): UnitOfWork => {
   const k = resolveKey(uow, key)
-  return { ...uow, rows: uow.rows.delete(k), changed: uow.changed.delete(k) }
+  return next(uow, uow.rows.delete(k), uow.changed.delete(k))
 }
 
 /**
@@ -199,27 +208,3 @@ export const sameValue = (a: unknown, b: unknown): boolean => {
   if (typeof a === 'object' && typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b)
   return false
 }
-
-/**
- * Opens a batch: the maps become transient (mutated in place, owned by this batch only), so a
- * loop that tracks thousands of rows does not allocate a new map version per row. Every state
- * obtained before the batch stays valid; states inside the batch must not escape it.
- * Close it with {@link sealBatch}.
- * @category session
- */
-export const openBatch = (uow: UnitOfWork): UnitOfWork => ({
-  ...uow,
-  rows: uow.rows.asMutable(),
-  changed: uow.changed.asMutable(),
-  renamed: uow.renamed.asMutable(),
-  related: (uow.related ?? IMap<number, RelatedKeys>()).asMutable(),
-})
-
-/** Closes a batch opened with {@link openBatch}: the maps are persistent again. @category session */
-export const sealBatch = (uow: UnitOfWork): UnitOfWork => ({
-  ...uow,
-  rows: uow.rows.asImmutable(),
-  changed: uow.changed.asImmutable(),
-  renamed: uow.renamed.asImmutable(),
-  ...(uow.related ? { related: uow.related.asImmutable() } : {}),
-})

@@ -1,0 +1,211 @@
+/**
+ * Persistent maps and sets for the unit of work, by *rerooting* (Baker; Conchon & Filliâtre's
+ * persistent arrays): every version is a value, but only one of them, the one used last,
+ * holds the entries, in a native `Map`. Every other version holds one difference (a key and
+ * its value there) and points one step towards the holder. Setting a key on the holder is a
+ * native `Map.set` plus one small object; reading the holder is a native `Map.get`. Reading
+ * an older version first walks the differences back (O(distance)); a version far behind gets
+ * its own copy instead, so two versions used alternately never walk the same path twice.
+ *
+ * The session's use is linear (each step continues from the state the previous one returned;
+ * an old state is read again only when a failure rolls back to it), which is the case this
+ * structure serves at native speed, with every earlier state still valid.
+ *
+ * @category session
+ * @internal
+ */
+
+/** Marks a key absent in a difference. */
+const ABSENT: unique symbol = Symbol('absent')
+type Slot<V> = V | typeof ABSENT
+
+/** Beyond this many differences, an old version is copied rather than rerooted. */
+const REROOT_LIMIT = 256
+
+/**
+ * A persistent map. `set` and `delete` return a new version and leave this one as it was.
+ * @internal
+ */
+export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
+  /** The entries, when this version holds them; otherwise undefined and `next` is set. */
+  private m: Map<K, V> | undefined
+  /** The difference to `next`: this version's value of `k` (ABSENT: not present). */
+  private k: K | undefined
+  private v: Slot<V> | undefined
+  private next: PersistentMap<K, V> | undefined
+
+  private constructor(m: Map<K, V> | undefined) {
+    this.m = m
+    this.k = undefined
+    this.v = undefined
+    this.next = undefined
+  }
+
+  /** An empty map. */
+  static empty<K, V>(): PersistentMap<K, V> {
+    return new PersistentMap<K, V>(new Map())
+  }
+
+  /** A map of the given entries. */
+  static of<K, V>(entries: Iterable<readonly [K, V]>): PersistentMap<K, V> {
+    return new PersistentMap<K, V>(new Map(entries))
+  }
+
+  /** The entries of this version, made the holder first. */
+  private entries(): Map<K, V> {
+    return this.m ?? this.reroot()
+  }
+
+  private reroot(): Map<K, V> {
+    // The path to the holder, this version first.
+    const path: PersistentMap<K, V>[] = []
+    let at: PersistentMap<K, V> = this
+    while (at.m === undefined) {
+      path.push(at)
+      at = at.next!
+    }
+    const holder = at
+    const map = holder.m!
+    if (path.length > REROOT_LIMIT) {
+      // Far behind: a copy of its own, leaving the newer versions' path untouched.
+      const copy = new Map(map)
+      for (let i = path.length - 1; i >= 0; i--) put(copy, path[i].k as K, path[i].v as Slot<V>)
+      this.m = copy
+      this.k = undefined
+      this.v = undefined
+      this.next = undefined
+      return copy
+    }
+    // Walk back from the holder, reversing each difference as it is applied.
+    let newer = holder
+    for (let i = path.length - 1; i >= 0; i--) {
+      const p = path[i]
+      const key = p.k as K
+      newer.k = key
+      newer.v = map.has(key) ? map.get(key)! : ABSENT
+      newer.next = p
+      newer.m = undefined
+      put(map, key, p.v as Slot<V>)
+      p.m = map
+      p.k = undefined
+      p.v = undefined
+      p.next = undefined
+      newer = p
+    }
+    return map
+  }
+
+  /** A new version from this one, with `key`'s slot changed to `value`. */
+  private derive(key: K, value: Slot<V>): PersistentMap<K, V> {
+    const map = this.entries()
+    if (map.size === 0) {
+      // An empty version stays a holder of its own: shared empties (a module-level initial
+      // state) are never rerooted to, and never keep a later version's entries alive.
+      const fresh = new Map<K, V>()
+      put(fresh, key, value)
+      return new PersistentMap<K, V>(fresh)
+    }
+    const before: Slot<V> = map.has(key) ? map.get(key)! : ABSENT
+    put(map, key, value)
+    const nv = new PersistentMap<K, V>(map)
+    this.m = undefined
+    this.k = key
+    this.v = before
+    this.next = nv
+    return nv
+  }
+
+  /** The number of entries. */
+  get size(): number {
+    return this.entries().size
+  }
+
+  /** The value of `key`, if any. */
+  get(key: K): V | undefined {
+    return (this.m ?? this.reroot()).get(key)
+  }
+
+  /** Whether `key` is present. */
+  has(key: K): boolean {
+    return (this.m ?? this.reroot()).has(key)
+  }
+
+  /** A version with `key` set to `value`. */
+  set(key: K, value: V): PersistentMap<K, V> {
+    return this.derive(key, value)
+  }
+
+  /** A version without `key` (this one when it is absent). */
+  delete(key: K): PersistentMap<K, V> {
+    return this.has(key) ? this.derive(key, ABSENT) : this
+  }
+
+  /** An empty map (kept as a method so that states read like immutable collections). */
+  clear(): PersistentMap<K, V> {
+    return PersistentMap.empty<K, V>()
+  }
+
+  /** The values, as a snapshot (later versions do not change it). */
+  values(): ReadonlyArray<V> {
+    return [...this.entries().values()]
+  }
+
+  /** The keys, as a snapshot. */
+  keys(): ReadonlyArray<K> {
+    return [...this.entries().keys()]
+  }
+
+  /** The entries, as a snapshot. */
+  [Symbol.iterator](): Iterator<readonly [K, V]> {
+    return [...this.entries()][Symbol.iterator]()
+  }
+}
+
+const put = <K, V>(map: Map<K, V>, key: K, value: Slot<V>): void => {
+  if (value === ABSENT) map.delete(key)
+  else map.set(key, value)
+}
+
+/**
+ * A persistent set over {@link PersistentMap}.
+ * @internal
+ */
+export class PersistentSet<K> implements Iterable<K> {
+  private constructor(private readonly map: PersistentMap<K, true>) {}
+
+  /** An empty set. */
+  static empty<K>(): PersistentSet<K> {
+    return new PersistentSet<K>(PersistentMap.empty<K, true>())
+  }
+
+  /** The number of members. */
+  get size(): number {
+    return this.map.size
+  }
+
+  /** Whether `key` is a member. */
+  has(key: K): boolean {
+    return this.map.has(key)
+  }
+
+  /** A version with `key` (this one when already a member). */
+  add(key: K): PersistentSet<K> {
+    return this.map.has(key) ? this : new PersistentSet<K>(this.map.set(key, true))
+  }
+
+  /** A version without `key` (this one when not a member). */
+  delete(key: K): PersistentSet<K> {
+    const next = this.map.delete(key)
+    return next === this.map ? this : new PersistentSet<K>(next)
+  }
+
+  /** An empty set. */
+  clear(): PersistentSet<K> {
+    return PersistentSet.empty<K>()
+  }
+
+  /** The members, as a snapshot. */
+  [Symbol.iterator](): Iterator<K> {
+    return this.map.keys()[Symbol.iterator]()
+  }
+}
