@@ -127,11 +127,12 @@ const daysFromCivil = (y: number, m: number, d: number): number => {
 /** `YYYY-MM-DD HH:MM:SS[.mmm]` (or with `T`), the form every driver here returns, parsed without regex or Date.UTC. */
 const parseCanonical = (s: string): Date | undefined => {
   const n = s.length
-  if ((n !== 19 && n !== 23) || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58)
+  // 'YYYY-MM-DD HH:MM:SS', optionally '.' and 1 to 9 fraction digits (MariaDB DATETIME(6), pg text).
+  if ((n !== 19 && (n < 21 || n > 29)) || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58)
     return undefined
   const sep = s.charCodeAt(10)
   if (sep !== 32 && sep !== 84) return undefined
-  if (n === 23 && s.charCodeAt(19) !== 46) return undefined
+  if (n > 19 && s.charCodeAt(19) !== 46) return undefined
   const y1 = two(s, 0)
   const y2 = two(s, 2)
   const y = y1 < 0 || y2 < 0 ? -1 : y1 * 100 + y2
@@ -141,12 +142,14 @@ const parseCanonical = (s: string): Date | undefined => {
   const mi = two(s, 14)
   const sec = two(s, 17)
   let ms = 0
-  if (n === 23) {
-    const m1 = s.charCodeAt(20) - 48
-    const m2 = two(s, 21)
-    ms = m1 >>> 0 <= 9 && m2 >= 0 ? m1 * 100 + m2 : -1
+  for (let i = 20; i < n; i++) {
+    const digit = s.charCodeAt(i) - 48
+    if (digit >>> 0 > 9) return undefined
+    // Milliseconds are the first three digits (truncated, as the general parser does).
+    if (i < 23) ms = ms * 10 + digit
   }
-  if (ms < 0 || h < 0 || mi < 0 || sec < 0) return undefined
+  if (n > 19 && n < 23) ms *= n === 21 ? 100 : 10
+  if (h < 0 || mi < 0 || sec < 0) return undefined
   if (!(y >= 1000 && mo >= 1 && mo <= 12 && d >= 1 && h <= 23 && mi <= 59 && sec <= 59)) return undefined
   const leap = mo === 2 && (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))
   if (d > monthDays[mo - 1] + (leap ? 1 : 0)) return undefined

@@ -18,6 +18,18 @@ describe('parseTimestamp', () => {
     )
   })
 
+  it('reads 1 to 9 fraction digits (MariaDB DATETIME(6), PostgreSQL text) as their first three, truncated', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }), fc.stringMatching(/^[0-9]{1,9}$/), (d, frac) => {
+        const base = new Date(d.getTime() - d.getUTCMilliseconds())
+        const text = `${pad(base.getUTCFullYear(), 4)}-${pad(base.getUTCMonth() + 1, 2)}-${pad(base.getUTCDate(), 2)} ${pad(base.getUTCHours(), 2)}:${pad(base.getUTCMinutes(), 2)}:${pad(base.getUTCSeconds(), 2)}.${frac}`
+        expect(parseTimestamp(text)?.getTime()).toBe(base.getTime() + Number((frac + '000').slice(0, 3)))
+      }),
+      { numRuns: 2000 },
+    )
+    expect(parseTimestamp('2024-01-01 00:00:00.')).toBeUndefined()
+  })
+
   it('rejects impossible dates', () => {
     for (const s of ['2024-0a-01 00:00:00', '2024-01-01 00:00:0x', '2024-01-01 00:00:00.1x3', '2023-02-29 00:00:00', '2024-04-31 10:00:00', '2024-13-01 00:00:00', '2024-01-01 24:00:00', '2024-01-00 00:00:00'])
       expect(parseTimestamp(s)).toBeUndefined()

@@ -224,25 +224,51 @@ export const anyMapperEvents = (): boolean => {
   return false
 }
 
-/**
- * Session metadata of values. Most values carry it in their prototype (below); this map holds
- * what a prototype cannot: a pending row's temporary key, a key that differs from the
- * primary-key columns, a query's `raise` list.
- */
-const metas = new WeakMap<object, InstanceMeta>()
-
-/** What an instance's prototype says of it. */
+/** What an instance's class says of it. */
 interface ProtoMeta {
   readonly entity: AnyEntity
-  /** Whether the value came from a session (its key is its primary key) or from `make`. */
+  /** Whether the value came from a session (it has a key) or from `make`. */
   readonly tracked: boolean
   readonly meta: InstanceMeta
 }
 
 const PROTO: unique symbol = Symbol('athanor.entity')
 
-/** An instance constructor: `new C()` is an empty value of one entity, of one kind. */
-type Ctor = new () => Record<string, unknown>
+/**
+ * The base class of entity values. Its private fields carry the session metadata: never
+ * enumerable, so they show in no spread, JSON or equality check, and cheaper to set than a
+ * WeakMap entry. Each entity has two subclasses (transient, tracked) whose prototypes name it.
+ */
+class EntityValue {
+  /** The row key, when it is not the primary-key columns' (a pending row's temporary key). */
+  readonly #key: string | undefined
+  /** Relationships `S.load` may not load (the query's `raise` strategy). */
+  readonly #raise: ReadonlyArray<string> | undefined
+
+  constructor(key: string | undefined, raise: ReadonlyArray<string> | undefined) {
+    this.#key = key
+    this.#raise = raise
+  }
+
+  /** The metadata of `value`, if it is an entity value. */
+  static metaOf(value: object): InstanceMeta | undefined {
+    if (!(#key in value)) return undefined
+    const v = value as EntityValue
+    const p = (value as unknown as { readonly [PROTO]: ProtoMeta })[PROTO]
+    if (!p.tracked) return p.meta
+    const key = v.#key ?? identityKey(rootOf(p.entity).$.table, value as unknown as Readonly<Record<string, unknown>>)
+    if (key === undefined) return p.meta
+    return v.#raise === undefined ? { entity: p.entity, key } : { entity: p.entity, key, raise: v.#raise }
+  }
+
+  /** Whether `value` carries no metadata beyond its class (no explicit key, no raise list). */
+  static isPlain(value: object): boolean {
+    return #key in value && (value as EntityValue).#key === undefined && (value as EntityValue).#raise === undefined
+  }
+}
+
+/** An entity value class: `new C(key, raise)` is an empty value of one entity, of one kind. */
+type Ctor = new (key: string | undefined, raise: ReadonlyArray<string> | undefined) => Record<string, unknown>
 
 interface Ctors {
   readonly transient: Ctor
@@ -253,19 +279,19 @@ interface Ctors {
 
 const ctorsOf = new WeakMap<AnyEntity, Ctors>()
 
-const namedCtor = (entity: AnyEntity, tracked: boolean): Ctor => {
-  // A named constructor, so that values print as `Author { … }`.
-  const holder = { [entity.$.name]: function (this: unknown) {} }
-  const C = holder[entity.$.name] as unknown as Ctor
+const subclass = (entity: AnyEntity, tracked: boolean): Ctor => {
+  // Named after the entity, so that values print as `Author { … }`.
+  const holder = { [entity.$.name]: class extends EntityValue {} }
+  const C = holder[entity.$.name]
   const info: ProtoMeta = { entity, tracked, meta: { entity } }
   Object.defineProperty(C.prototype, PROTO, { value: info })
-  return C
+  return C as unknown as Ctor
 }
 
 const ctors = (entity: AnyEntity): Ctors => {
   let c = ctorsOf.get(entity)
   if (c === undefined) {
-    c = { transient: namedCtor(entity, false), tracked: namedCtor(entity, true), readers: new Map() }
+    c = { transient: subclass(entity, false), tracked: subclass(entity, true), readers: new Map() }
     ctorsOf.set(entity, c)
   }
   return c
@@ -273,30 +299,24 @@ const ctors = (entity: AnyEntity): Ctors => {
 
 /** A transient value of `entity` (from `make`): the given fields, copied. @internal */
 export const transientValue = (entity: AnyEntity, ...parts: ReadonlyArray<Readonly<Record<string, unknown>>>): AnyInstance =>
-  Object.assign(new (ctors(entity).transient)(), ...parts) as AnyInstance
-
-/** Whether a tracked value's primary key alone identifies it (no metadata beside it needed). */
-const keyedByColumns = (entity: AnyEntity, value: Readonly<Record<string, unknown>>, key: string): boolean =>
-  identityKey(rootOf(entity).$.table, value) === key
+  Object.assign(new (ctors(entity).transient)(undefined, undefined), ...parts) as AnyInstance
 
 /**
  * The session's value of a row: the entity's fields copied from `values`, tagged as tracked
- * under `key`. The key lives in the prototype when the primary-key columns give it (the
- * common case: no per-value bookkeeping); otherwise beside the value.
+ * under `key`. The key is kept only when the primary-key columns do not give it.
  * @internal
  */
 export const trackedValue = (entity: AnyEntity, key: string, values: Readonly<Record<string, unknown>>, raise?: ReadonlyArray<string>): Record<string, unknown> => {
-  const out = Object.assign(new (ctors(entity).tracked)(), values)
-  if ((raise !== undefined && raise.length > 0) || !keyedByColumns(entity, values, key)) metas.set(out, { entity, key, ...(raise && raise.length > 0 ? { raise } : {}) })
-  return out
+  const own = identityKey(rootOf(entity).$.table, values) === key ? undefined : key
+  return Object.assign(new (ctors(entity).tracked)(own, raise !== undefined && raise.length > 0 ? raise : undefined), values)
 }
 
 /** Whether `values` is already a tracked value of `entity` that can be handed out as it is. @internal */
-export const isTrackedValue = (entity: AnyEntity, values: object): boolean => values instanceof ctors(entity).tracked && !metas.has(values)
+export const isTrackedValue = (entity: AnyEntity, values: object): boolean => values instanceof ctors(entity).tracked && EntityValue.isPlain(values)
 
 /**
  * A reader turning a projection's raw row into a tracked value of `entity` directly (one
- * generated copy, labels `prefix + key`), or `null` when the entity's values need more than
+ * generated class, labels `prefix + key`), or `null` when the entity's values need more than
  * its own table's columns (inheritance, hybrids, synonyms).
  * @internal
  */
@@ -311,8 +331,8 @@ export const trackedReader = (entity: AnyEntity, prefix: string): ((raw: Readonl
   else {
     // One monomorphic constructor per projection: a fixed sequence of stores, no key loop.
     const body = keys.map((k) => `this[${JSON.stringify(k)}] = raw[${JSON.stringify(prefix + k)}];`).join('\n')
-    const Reader = new Function('raw', body) as unknown as new (raw: Readonly<Record<string, unknown>>) => Record<string, unknown>
-    Reader.prototype = c.tracked.prototype
+    const make = new Function('Base', `return class extends Base { constructor(raw) { super(undefined, undefined);\n${body}\n} }`) as (base: Ctor) => new (raw: Readonly<Record<string, unknown>>) => Record<string, unknown>
+    const Reader = make(c.tracked)
     r = (raw) => new Reader(raw)
   }
   c.readers.set(prefix, r)
@@ -320,15 +340,7 @@ export const trackedReader = (entity: AnyEntity, prefix: string): ((raw: Readonl
 }
 
 /** The session metadata of a value, if any. @category mapping */
-export const metaOf = (value: AnyInstance | object): InstanceMeta | undefined => {
-  const m = metas.get(value)
-  if (m !== undefined) return m
-  const p = (value as { readonly [PROTO]?: ProtoMeta })[PROTO]
-  if (p === undefined) return undefined
-  if (!p.tracked) return p.meta
-  const key = identityKey(rootOf(p.entity).$.table, value as Readonly<Record<string, unknown>>)
-  return key === undefined ? p.meta : { entity: p.entity, key }
-}
+export const metaOf = (value: AnyInstance | object): InstanceMeta | undefined => EntityValue.metaOf(value)
 
 /**
  * Maps a table to an entity.

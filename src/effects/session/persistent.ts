@@ -24,6 +24,7 @@ const REROOT_LIMIT = 256
 
 /**
  * A persistent map. `set` and `delete` return a new version and leave this one as it was.
+ * Values may be null but never undefined (undefined reads as absent).
  * @internal
  */
 export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
@@ -82,7 +83,8 @@ export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
       const p = path[i]
       const key = p.k as K
       newer.k = key
-      newer.v = map.has(key) ? map.get(key)! : ABSENT
+      const found = map.get(key)
+      newer.v = found === undefined ? ABSENT : found
       newer.next = p
       newer.m = undefined
       put(map, key, p.v as Slot<V>)
@@ -105,7 +107,8 @@ export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
       put(fresh, key, value)
       return new PersistentMap<K, V>(fresh)
     }
-    const before: Slot<V> = map.has(key) ? map.get(key)! : ABSENT
+    const found = map.get(key)
+    const before: Slot<V> = found === undefined ? ABSENT : found
     put(map, key, value)
     const nv = new PersistentMap<K, V>(map)
     this.m = undefined
