@@ -56,6 +56,32 @@ const wrongType = (type: SqlType, v: unknown, expected: string): string =>
  */
 export const checkParam = (value: unknown, type: SqlType | undefined): string | undefined => {
   if (value === null || value === undefined) return undefined
+  // Fast acceptance of the common cases; everything else (and every message) below.
+  if (type !== undefined)
+    switch (type._tag) {
+      case 'Varchar':
+      case 'Text':
+        if (typeof value === 'string') return undefined
+        break
+      case 'Integer':
+        if (typeof value === 'number' && Number.isSafeInteger(value) && (value >= 0 || type !== LIMIT_TYPE)) return undefined
+        break
+      case 'Boolean':
+        if (typeof value === 'boolean') return undefined
+        break
+      case 'Real':
+      case 'Double':
+        if (typeof value === 'number' && Number.isFinite(value)) return undefined
+        break
+      case 'Timestamp':
+        if (value instanceof Date && !Number.isNaN(value.getTime())) return undefined
+        break
+    }
+  return paramProblem(value, type)
+}
+
+const paramProblem = (value: unknown, type: SqlType | undefined): string | undefined => {
+  if (value === null || value === undefined) return undefined
   const t = typeof value
   if (t === 'number' && !Number.isFinite(value as number)) return finite(value as number)
   if (t === 'bigint' && ((value as bigint) < I64_MIN || (value as bigint) > I64_MAX))
@@ -110,25 +136,23 @@ export const checkParam = (value: unknown, type: SqlType | undefined): string | 
 }
 
 const PAD2 = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + String(i))
-const PAD3 = Array.from({ length: 1000 }, (_, i) => (i < 10 ? '00' : i < 100 ? '0' : '') + String(i))
+/** `HH:MM` of every minute of a day; `:SS` of every second; `.sss` of every millisecond. */
+const HOUR_MINUTE = Array.from({ length: 1440 }, (_, i) => PAD2[(i / 60) | 0] + ':' + PAD2[i % 60])
+const COLON_SECOND = PAD2.slice(0, 60).map((s) => ':' + s)
+const DOT_MILLI = Array.from({ length: 1000 }, (_, i) => (i < 10 ? '.00' : i < 100 ? '.0' : '.') + String(i))
 const MS_PER_DAY = 86_400_000
 /** Years 1000-9999 as milliseconds since the epoch: the range the fast formatter handles. */
 const FAST_MIN = -30_610_224_000_000
 const FAST_MAX = 253_402_300_799_999
 
-/**
- * `YYYY-MM-DD` + `sep` + `HH:MM:SS.sss` of a valid Date in UTC, by integer arithmetic
- * (Howard Hinnant's civil_from_days) and table lookups; outside years 1000-9999, from
- * `toISOString`. `withTime` false: the date only.
- */
-const utcText = (d: Date, sep: string, withTime: boolean, suffix: string): string => {
-  const t = d.getTime()
-  if (!(t >= FAST_MIN && t <= FAST_MAX)) {
-    const iso = d.toISOString()
-    const t = iso.indexOf('T')
-    return withTime ? iso.slice(0, t) + sep + iso.slice(t + 1, t + 13) + suffix : iso.slice(0, t)
-  }
-  const days = Math.floor(t / MS_PER_DAY)
+/** The last day formatted (days since the epoch), its separator and text: timestamps cluster in time. */
+let cachedDay = NaN
+let cachedSep = ''
+let cachedDayText = ''
+
+/** `YYYY-MM-DD` + `sep` of a day number (days since 1970-01-01) by Howard Hinnant's civil_from_days. */
+const dayText = (days: number, sep: string): string => {
+  if (days === cachedDay && sep === cachedSep) return cachedDayText
   const z = days + 719_468
   const era = Math.floor(z / 146_097)
   const doe = z - era * 146_097
@@ -138,15 +162,33 @@ const utcText = (d: Date, sep: string, withTime: boolean, suffix: string): strin
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1
   const month = mp < 10 ? mp + 3 : mp - 9
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-  const date = PAD2[(year / 100) | 0] + PAD2[year % 100] + '-' + PAD2[month] + '-' + PAD2[day]
-  if (!withTime) return date
+  const text = PAD2[(year / 100) | 0] + PAD2[year % 100] + '-' + PAD2[month] + '-' + PAD2[day] + sep
+  cachedDay = days
+  cachedSep = sep
+  cachedDayText = text
+  return text
+}
+
+/**
+ * `YYYY-MM-DD` + `sep` + `HH:MM:SS.sss` of a valid Date in UTC, by integer arithmetic and
+ * table lookups (the day's text is reused while consecutive Dates fall on the same day);
+ * outside years 1000-9999, from `toISOString`. `withTime` false: the date only.
+ */
+const utcText = (d: Date, sep: string, withTime: boolean, suffix: string): string => {
+  const t = d.getTime()
+  if (!(t >= FAST_MIN && t <= FAST_MAX)) {
+    const iso = d.toISOString()
+    const t = iso.indexOf('T')
+    return withTime ? iso.slice(0, t) + sep + iso.slice(t + 1, t + 13) + suffix : iso.slice(0, t)
+  }
+  const days = Math.floor(t / MS_PER_DAY)
+  if (!withTime) return dayText(days, '')
+  const date = dayText(days, sep)
   let ms = t - days * MS_PER_DAY
-  const h = (ms / 3_600_000) | 0
-  ms -= h * 3_600_000
-  const mi = (ms / 60_000) | 0
-  ms -= mi * 60_000
+  const minute = (ms / 60_000) | 0
+  ms -= minute * 60_000
   const sec = (ms / 1000) | 0
-  return date + sep + PAD2[h] + ':' + PAD2[mi] + ':' + PAD2[sec] + '.' + PAD3[ms - sec * 1000] + suffix
+  return date + HOUR_MINUTE[minute] + COLON_SECOND[sec] + DOT_MILLI[ms - sec * 1000] + suffix
 }
 
 /**
