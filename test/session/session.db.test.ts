@@ -69,6 +69,35 @@ describeEachDatabase('Session', (db) => {
     expect(rows.every((r) => r.n === 5)).toBe(true)
   })
 
+  it('after a flush the values hold what the database filled in: server defaults, generated keys, NULL for columns left out', async () => {
+    const statements: string[] = []
+    const off = engine.on('beforeExecute', (e) => statements.push(e.sql))
+    const r = await run(
+      pipe(
+        S.addAll([make(Writer.make({ name: 'defaulted' })), make(Writer.make({ name: 'given', rev: 7, bio: 'b' }))]),
+        S.chain(([a, b]) => pipe(S.flush, S.chain(() => S.current(a)), S.chain((ga) => pipe(S.current(b), S.map((gb) => [ga, gb] as const))))),
+      ),
+    )
+    off()
+    const [a, b] = make(r)
+    expect(O.isSome(a) && O.isSome(b)).toBe(true)
+    if (O.isNone(a) || O.isNone(b)) return
+    expect([a.value.name, a.value.rev, a.value.bio, typeof a.value.id]).toEqual(['defaulted', 1, null, 'number'])
+    expect([b.value.name, b.value.rev, b.value.bio]).toEqual(['given', 7, 'b'])
+    // Without RETURNING, rows are read back only when the database chose a default for them.
+    const selects = statements.filter((s) => /^select/i.test(s.trim()))
+    expect(selects.length).toBe(db.name === 'mysql' ? 1 : 0)
+  })
+
+  it('rows that leave nothing to a server default are not read back after the insert', async () => {
+    const statements: string[] = []
+    const off = engine.on('beforeExecute', (e) => statements.push(e.sql))
+    const r = await run(pipe(S.addAll([make(Writer.make({ name: 'x', rev: 3 })), make(Writer.make({ name: 'y', rev: 4 }))]), S.chain(() => S.flush), S.chain(() => S.all(Writer, orderBy(asc(writers.c.name))))))
+    off()
+    expect(pipe(r, E.map((ws) => ws.map((w) => [w.name, w.rev, w.bio])))).toEqual(E.right([['x', 3, null], ['y', 4, null]]))
+    expect(statements.filter((s) => /^select/i.test(s.trim())).length).toBe(1)
+  })
+
   it('a unique violation on the 700th of 1,000 rows rolls back the flush; the state is kept and can be fixed', async () => {
     await right(engine.run(text("INSERT INTO s_writers (name, rev) VALUES ('w699', 1)")))
     const values = Array.from({ length: 1000 }, (_, i) => make(Writer.make({ name: `w${i}` })))

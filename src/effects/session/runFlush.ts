@@ -94,12 +94,50 @@ const insertChunk = async (
     if (first === undefined || pk.length !== 1) return E.left({ _tag: 'InvalidStatement', message: `cannot learn the generated keys of ${table.name}` })
     pks = rows.map((_, i) => ({ [pk[0]]: typeof first === 'bigint' ? first + BigInt(i) : first + i }))
   }
+  if (!needsReadBack(table, rows)) {
+    // Nothing the database chose but the keys: the row is what was sent, absent columns NULL.
+    const absent = absentAsNull(table)
+    planned.forEach((p, i) => inserted.set(p.key, Object.assign({}, absent, rows[i], pks[i])))
+    return E.right(undefined)
+  }
   const fetched = await conn.execute(pipe(select(table), where(keyPredicate(table, pks))))()
   if (E.isLeft(fetched)) return fetched
   const byKey = new Map((fetched.right as ReadonlyArray<RowValues>).map((r) => [identityKey(table, r), r]))
   planned.forEach((p, i) => inserted.set(p.key, byKey.get(identityKey(table, pks[i])) ?? merge(rows[i], pks[i])))
   return E.right(undefined)
 }
+
+/** Property keys of a table's columns with a server default (other than a generated key). */
+const defaultedColumns = (table: AnyTable): ReadonlyArray<string> => {
+  let keys = defaulted.get(table)
+  if (keys === undefined) {
+    const d = table.definition()
+    keys = d.columns.filter((c) => c.default !== undefined && !c.autoIncrement).map((c) => table.columnNames.find((n) => n.name === c.name)?.key ?? c.name)
+    defaulted.set(table, keys)
+  }
+  return keys
+}
+const defaulted = new WeakMap<AnyTable, ReadonlyArray<string>>()
+
+/**
+ * Whether inserted rows must be read back (no RETURNING) to learn what the database filled
+ * in: only when some row leaves a column with a server default to the database.
+ */
+const needsReadBack = (table: AnyTable, rows: ReadonlyArray<RowValues>): boolean => {
+  const keys = defaultedColumns(table)
+  return keys.length > 0 && rows.some((r) => keys.some((k) => r[k] === undefined))
+}
+
+/** Every column of a table as NULL (the stored value of a column left out that has no default). */
+const absentAsNull = (table: AnyTable): RowValues => {
+  let row = nulls.get(table)
+  if (row === undefined) {
+    row = Object.fromEntries(table.columnNames.map((c) => [c.key, null]))
+    nulls.set(table, row)
+  }
+  return row
+}
+const nulls = new WeakMap<AnyTable, RowValues>()
 
 const stale = (table: AnyTable, pk: RowValues, what: string): DbError => ({
   _tag: 'StaleData',
