@@ -2,7 +2,7 @@
  * Laws of the compiler, checked on compiled SQL with no database:
  * where(p) then where(q) = where(and(p, q)); compiling is deterministic; statements of one
  * shape share a cache entry, SQL text and placeholders, differing only in parameters; the
- * cached compile equals compileUncached; placeholders outside quotes = params.length;
+ * cached compile equals compileUncached, also on fresh roots over clauses of several statements; placeholders outside quotes = params.length;
  * identifiers and string values never break out of their quotes or change the shape.
  */
 import fc from 'fast-check'
@@ -10,6 +10,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { eq, from, integer, like, select, table, textColumn, where, and, contains, startsWith, endsWith, insertInto, type Expr, type QueryNode } from '../src/algebra/index.js'
 import { cacheStats, clearCache, compile, compileUncached, shapeKey } from '../src/compile/compile.js'
+import { rememberAllClauses } from '../src/compile/shape.js'
 import type { Compiled } from '../src/compile/Compiled.js'
 import type { Dialect } from '../src/compile/Dialect.js'
 import { mysql } from '../src/dialects/mysql/dialect.js'
@@ -114,6 +115,31 @@ describe('compiler laws', () => {
         }),
         params(200),
       )
+    })
+
+    it(`[${name}] a fresh root over clauses of two same-shape statements: one cache entry, compiles as uncached`, () => {
+      rememberAllClauses(true)
+      try {
+        fc.assert(
+          fc.property(queryArb, fc.integer({ min: 1, max: 5 }), fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }), (g, salt, picks) => {
+            const q1 = g.query.node
+            const q2 = perturb(q1, salt) as QueryNode
+            if (E.isLeft(compileUncached(d)(q1))) return
+            count('laws.clauses')
+            const keys = Object.keys(q1) as ReadonlyArray<keyof QueryNode>
+            const mixed = Object.fromEntries(keys.map((k, i) => [k, (picks[i % picks.length] ? q2 : q1)[k]])) as unknown as QueryNode
+            clearCache(d)
+            expect(compile(d)({ ...q1 })).toStrictEqual(compileUncached(d)(q1))
+            expect(compile(d)({ ...q2 })).toStrictEqual(compileUncached(d)(q2))
+            const before = cacheStats(d)
+            for (let i = 0; i < 2; i++) expect(compile(d)({ ...mixed })).toStrictEqual(compileUncached(d)(mixed))
+            expect(cacheStats(d).size).toBe(before.size)
+          }),
+          params(200),
+        )
+      } finally {
+        rememberAllClauses(false)
+      }
     })
 
     it(`[${name}] placeholders outside quotes = params.length (and $n are 1..n in order)`, () => {

@@ -23,10 +23,17 @@ import { checkParam } from './values.js'
 /** A statement node, or any typed handle over one (a query, an insert, …). @category compile */
 export type Compilable = StatementNode | { readonly node: StatementNode }
 
-const nodeOf = (s: Compilable): StatementNode => ('node' in s && typeof s.node === 'object' && s.node !== null ? s.node : (s as StatementNode))
+const nodeOf = (s: Compilable): StatementNode => {
+  const inner = (s as { readonly node?: unknown }).node
+  return typeof inner === 'object' && inner !== null ? (inner as StatementNode) : (s as StatementNode)
+}
 
-const isDdl = (n: StatementNode): n is DdlNode =>
-  n._tag === 'CreateTable' || n._tag === 'DropTable' || n._tag === 'CreateIndex' || n._tag === 'DropIndex' || n._tag === 'CreateEnum' || n._tag === 'DropEnum'
+const DDL_TAGS: ReadonlySet<string> = new Set<DdlNode['_tag']>(['CreateTable', 'DropTable', 'CreateIndex', 'DropIndex', 'CreateEnum', 'DropEnum'])
+
+const isDdl = (n: StatementNode): n is DdlNode => {
+  const tag = n._tag
+  return tag !== 'Select' && tag !== 'Insert' && DDL_TAGS.has(tag)
+}
 
 type Dml = Exclude<StatementNode, DdlNode>
 
@@ -253,6 +260,7 @@ const arrayParam = (d: Dialect, w: Walk, start: number, stride: number): unknown
 const compileCachedWith = (d: Dialect, cache: ShapeCache, n: Dml, w: Walk): E.Either<CompileError, Compiled> => {
   w.unnest = d.capabilities.insertUnnest
   w.rows = 0
+  w.memo = true
   walkStatement(w, n)
   const hash = hashTokens(w.t, w.n)
   const hit = cache.get(hash, w.t, w.n)

@@ -3,6 +3,9 @@
  * literal values) and its raw parameter values with their types, in canonical order (the
  * order of the nodes' fields). The compiler records, for each placeholder it writes, the
  * canonical slot it came from, so a cached shape re-binds new values without compiling.
+ * For the cache, each clause of the statement (select list, FROM, WHERE, VALUES, …) is one
+ * token, the interned id of its shape, remembered per clause object: a statement built around
+ * clauses compiled before is keyed without walking them again.
  *
  * @internal
  * @category compile
@@ -11,6 +14,9 @@ import type {
   CteDef,
   ExprNode,
   FromItem,
+  InsertSource,
+  JoinClause,
+  OnConflict,
   OrderItem,
   QueryNode,
   SelectItem,
@@ -38,10 +44,163 @@ export interface Walk {
   unnest: boolean
   /** Rows of the VALUES the walk took in array form (its shape does not include the count). */
   rows: number
+  /**
+   * Clauses of the statement (its WHERE, select list, VALUES, …) are written as the interned
+   * id of their token list, memoised per clause object (see {@link clause}); false: every
+   * token is written (the flat key, `shapeKey`). Set before the walk; clauses walk flat.
+   */
+  memo: boolean
 }
 
 /** A fresh walk state. @internal */
-export const newWalk = (unnest = false): Walk => ({ t: [], n: 0, values: [], types: [], nv: 0, unnest, rows: 0 })
+export const newWalk = (unnest = false, memo = false): Walk => ({ t: [], n: 0, values: [], types: [], nv: 0, unnest, rows: 0, memo })
+
+// ---------------------------------------------------------------- clause memo
+
+/** What a memoised clause is walked as: the same object walked another way is not memoised again. */
+type Kind = number
+const K_EXPR: Kind = 0
+const K_EXPRS: Kind = 1
+const K_ORDER: Kind = 2
+const K_ITEMS: Kind = 3
+const K_FROM: Kind = 4
+const K_JOINS: Kind = 5
+const K_QUERY: Kind = 6
+const K_WITH: Kind = 7
+const K_VALUES: Kind = 8
+const K_ASSIGNS: Kind = 9
+const K_CONFLICT: Kind = 10
+const K_NAMES: Kind = 11
+
+/** A clause's interned shape id and the parameter values (with types) it holds, in canonical order. */
+interface Memo {
+  readonly kind: Kind
+  readonly id: number
+  readonly values: ReadonlyArray<unknown>
+  readonly types: ReadonlyArray<SqlType | undefined>
+}
+
+const NO_VALUES: ReadonlyArray<never> = []
+
+/** Clause objects (nodes are immutable) to their memo. */
+const memos = new WeakMap<object, Memo>()
+
+/** Interned token lists: equal lists get one id; ids are never reused (a full table starts afresh). */
+interface Interned {
+  readonly tokens: ReadonlyArray<string | number>
+  readonly id: number
+}
+const interned = new Map<number, Interned[]>()
+const INTERN_LIMIT = 50_000
+let internedCount = 0
+let nextId = 1
+
+const internRange = (t: ReadonlyArray<string | number>, start: number, end: number): number => {
+  const n = end - start
+  let h = n
+  const step = n > 16 ? n >> 4 : 1
+  for (let i = end - 1; i >= start; i -= step) {
+    const x = t[i]
+    h = (Math.imul(h, 31) + (typeof x === 'number' ? x ^ 0x5bd1e995 : x.length)) | 0
+  }
+  const bucket = interned.get(h)
+  if (bucket !== undefined)
+    search: for (let b = 0; b < bucket.length; b++) {
+      const e = bucket[b].tokens
+      if (e.length !== n) continue
+      for (let i = 0; i < n; i++) if (e[i] !== t[start + i]) continue search
+      return bucket[b].id
+    }
+  if (internedCount >= INTERN_LIMIT) {
+    interned.clear()
+    internedCount = 0
+  }
+  const entry: Interned = { tokens: t.slice(start, end), id: nextId++ }
+  const fresh = interned.get(h)
+  if (fresh === undefined) interned.set(h, [entry])
+  else fresh.push(entry)
+  internedCount++
+  return entry.id
+}
+
+/** xorshift32 state: which clause misses are remembered without credit (see {@link clause}). */
+let seed = 0x2545f491
+
+/** True for about one call in 128, without a pattern a workload could align with. */
+const rarely = (): boolean => {
+  seed ^= seed << 13
+  seed ^= seed >>> 17
+  seed ^= seed << 5
+  return (seed & 127) === 0
+}
+
+/** Lookups that found a memo, minus {@link SET_PRICE} per memo written; bounded. */
+let credit = 0
+const SET_PRICE = 16
+const CREDIT_MAX = 1 << 14
+let rememberAll = false
+let memoHits = 0
+
+/** Tests: remember every clause at its first miss (`true`), or follow the credit policy. @internal */
+export const rememberAllClauses = (on: boolean): void => {
+  rememberAll = on
+}
+
+/** Tests: how many clause lookups the memo has answered. @internal */
+export const clauseMemoHits = (): number => memoHits
+
+/**
+ * Walks one clause of a statement. With `w.memo`, writes a single token, the interned id of
+ * the clause's flat token list, and may remember it per clause object with the clause's
+ * parameter values: a statement rebuilt around clauses already seen (a fresh root, another
+ * LIMIT) then costs a lookup per clause. The clause's own subtrees are walked flat, so equal
+ * ids mean equal flat tokens, and a key of ids equals another exactly when the flat keys are
+ * equal. Remembering costs far more than a lookup (and weak entries burden the collector), so
+ * misses are remembered while memos pay off (hits earn credit, writes spend it) and otherwise
+ * about one in 128: clause objects compiled again and again are soon remembered, while
+ * statements built afresh each time stay cheap.
+ */
+const clause = <A extends object>(w: Walk, kind: Kind, node: A, walk: (w: Walk, node: A) => void): void => {
+  if (!w.memo) return walk(w, node)
+  const m = memos.get(node)
+  if (m !== undefined && m.kind === kind) {
+    memoHits++
+    if (credit < CREDIT_MAX) credit++
+    w.t[w.n++] = m.id
+    const vs = m.values
+    if (vs.length > 0) {
+      const ts = m.types
+      for (let i = 0; i < vs.length; i++) {
+        w.values[w.nv] = vs[i]
+        w.types[w.nv++] = ts[i]
+      }
+    }
+    return
+  }
+  const start = w.n
+  const vstart = w.nv
+  w.memo = false
+  walk(w, node)
+  w.memo = true
+  const id = internRange(w.t, start, w.n)
+  w.n = start
+  w.t[w.n++] = id
+  if (m === undefined && (credit > 0 || rememberAll || rarely())) {
+    credit -= SET_PRICE
+    memos.set(node, {
+      kind,
+      id,
+      values: w.nv === vstart ? NO_VALUES : w.values.slice(vstart, w.nv),
+      types: w.nv === vstart ? NO_VALUES : w.types.slice(vstart, w.nv),
+    })
+  }
+}
+
+/** A list clause: empty lists are written inline (cheaper than a lookup). */
+const listClause = <A>(w: Walk, kind: Kind, list: ReadonlyArray<A>, walk: (w: Walk, list: ReadonlyArray<A>) => void): void => {
+  if (list.length === 0) walk(w, list)
+  else clause(w, kind, list, walk)
+}
 
 const sameParamType = (a: SqlType, b: SqlType): boolean =>
   a === b ||
@@ -328,7 +487,10 @@ const items = (w: Walk, its: ReadonlyArray<SelectItem>): void => {
 }
 
 const withC = (w: Walk, wc: WithClause | undefined): void => {
-  if (wc === undefined) return
+  if (wc !== undefined) clause(w, K_WITH, wc, withBody)
+}
+
+const withBody = (w: Walk, wc: WithClause): void => {
   w.t[w.n++] = wc.recursive ? 'Y1' : 'Y0'
   w.t[w.n++] = wc.ctes.length
   for (const cte of wc.ctes as ReadonlyArray<CteDef>) {
@@ -374,36 +536,44 @@ const limitParam = (w: Walk, n: ExprNode | undefined): void => {
   } else ex(w, n)
 }
 
+const joins = (w: Walk, js: ReadonlyArray<JoinClause>): void => {
+  w.t[w.n++] = 'J'
+  w.t[w.n++] = js.length
+  for (let i = 0; i < js.length; i++) {
+    const j = js[i]
+    w.t[w.n++] = j.kind[0]
+    fromItem(w, j.target)
+    if (j.on !== undefined) ex(w, j.on)
+    else w.t[w.n++] = '_'
+  }
+}
+
+/** A clause expression (WHERE, HAVING, …): see {@link clause}. */
+const exClause = (w: Walk, n: ExprNode): void => clause(w, K_EXPR, n, ex)
+
 const query = (w: Walk, q: QueryNode): void => {
   switch (q._tag) {
     case 'Select': {
       w.t[w.n++] = '{'
       withC(w, q.with)
       if (q.distinct === true) w.t[w.n++] = 'd'
-      else if (q.distinct !== false) exprs(w, q.distinct)
-      items(w, q.columns)
-      from(w, q.from)
-      w.t[w.n++] = 'J'
-      w.t[w.n++] = q.joins.length
-      for (const j of q.joins) {
-        w.t[w.n++] = j.kind[0]
-        fromItem(w, j.target)
-        if (j.on !== undefined) ex(w, j.on)
-        else w.t[w.n++] = '_'
-      }
+      else if (q.distinct !== false) listClause(w, K_EXPRS, q.distinct, exprs)
+      listClause(w, K_ITEMS, q.columns, items)
+      listClause(w, K_FROM, q.from, from)
+      listClause(w, K_JOINS, q.joins, joins)
       if (q.where !== undefined) {
         w.t[w.n++] = 'W'
-        ex(w, q.where)
+        exClause(w, q.where)
       }
       if (q.groupBy.length > 0) {
         w.t[w.n++] = 'G'
-        exprs(w, q.groupBy)
+        clause(w, K_EXPRS, q.groupBy, exprs)
       }
       if (q.having !== undefined) {
         w.t[w.n++] = 'H'
-        ex(w, q.having)
+        exClause(w, q.having)
       }
-      order(w, q.orderBy)
+      listClause(w, K_ORDER, q.orderBy, order)
       limitParam(w, q.limit)
       limitParam(w, q.offset)
       if (q.lock !== undefined) {
@@ -421,16 +591,16 @@ const query = (w: Walk, q: QueryNode): void => {
       w.t[w.n++] = q.op
       w.t[w.n++] = q.all ? 'A' : ''
       withC(w, q.with)
-      query(w, q.left)
-      query(w, q.right)
-      order(w, q.orderBy)
+      clause(w, K_QUERY, q.left, query)
+      clause(w, K_QUERY, q.right, query)
+      listClause(w, K_ORDER, q.orderBy, order)
       limitParam(w, q.limit)
       limitParam(w, q.offset)
       w.t[w.n++] = ')'
       return
     case 'TextQuery':
       w.t[w.n++] = 'Q'
-      ex(w, q.raw)
+      exClause(w, q.raw)
       return
   }
 }
@@ -441,6 +611,29 @@ const assigns = (w: Walk, set: ReadonlyArray<{ readonly column: string; readonly
   for (const a of set) {
     id(w, a.column)
     ex(w, a.value)
+  }
+}
+
+const names = (w: Walk, ns: ReadonlyArray<string>): void => {
+  w.t[w.n++] = 'CL'
+  w.t[w.n++] = ns.length
+  for (let i = 0; i < ns.length; i++) w.t[w.n++] = ns[i]
+}
+
+const values = (w: Walk, src: Extract<InsertSource, { readonly _tag: 'Values' }>): void => {
+  w.t[w.n++] = 'V'
+  w.t[w.n++] = src.rows.length
+  for (const row of src.rows) exprs(w, row)
+}
+
+const conflict = (w: Walk, oc: OnConflict): void => {
+  w.t[w.n++] = oc._tag
+  w.t[w.n++] = oc.target.length
+  for (const t of oc.target) id(w, t)
+  if (oc._tag === 'DoUpdate') {
+    assigns(w, oc.set)
+    if (oc.where !== undefined) ex(w, oc.where)
+    else w.t[w.n++] = '_'
   }
 }
 
@@ -459,10 +652,9 @@ export const walkStatement = (w: Walk, s: StatementNode): boolean => {
       w.t[w.n++] = 'INS'
       withC(w, s.with)
       tableRef(w, s.table)
-      w.t[w.n++] = s.columns.length
-      for (const col of s.columns) id(w, col)
+      listClause(w, K_NAMES, s.columns, names)
       const src = s.source
-      const arrays = src._tag === 'Values' && w.unnest ? unnestTypes(src.rows) : undefined
+      const arrays = src._tag === 'Values' && w.unnest && src.rows.length > 1 ? unnestTypes(src.rows) : undefined
       if (arrays !== undefined && src._tag === 'Values') {
         // One array per column: the shape has the column types, not the row count.
         w.t[w.n++] = 'VU'
@@ -474,44 +666,31 @@ export const walkStatement = (w: Walk, s: StatementNode): boolean => {
             w.values[w.nv] = cell._tag === 'Param' ? cell.value : null
             w.types[w.nv++] = cell._tag === 'Param' ? cell.type : undefined
           }
-      } else if (src._tag === 'Values') {
-        w.t[w.n++] = 'V'
-        w.t[w.n++] = src.rows.length
-        for (const row of src.rows) exprs(w, row)
-      } else if (src._tag === 'FromQuery') query(w, src.query)
+      } else if (src._tag === 'Values') clause(w, K_VALUES, src, values)
+      else if (src._tag === 'FromQuery') clause(w, K_QUERY, src.query, query)
       else w.t[w.n++] = 'DV'
-      const oc = s.onConflict
-      if (oc !== undefined) {
-        w.t[w.n++] = oc._tag
-        w.t[w.n++] = oc.target.length
-        for (const t of oc.target) id(w, t)
-        if (oc._tag === 'DoUpdate') {
-          assigns(w, oc.set)
-          if (oc.where !== undefined) ex(w, oc.where)
-          else w.t[w.n++] = '_'
-        }
-      }
-      items(w, s.returning)
+      if (s.onConflict !== undefined) clause(w, K_CONFLICT, s.onConflict, conflict)
+      listClause(w, K_ITEMS, s.returning, items)
       return true
     }
     case 'Update':
       w.t[w.n++] = 'UPD'
       withC(w, s.with)
       tableRef(w, s.table)
-      assigns(w, s.set)
-      from(w, s.from)
-      if (s.where !== undefined) ex(w, s.where)
+      listClause(w, K_ASSIGNS, s.set, assigns)
+      listClause(w, K_FROM, s.from, from)
+      if (s.where !== undefined) exClause(w, s.where)
       else w.t[w.n++] = '_'
-      items(w, s.returning)
+      listClause(w, K_ITEMS, s.returning, items)
       return true
     case 'Delete':
       w.t[w.n++] = 'DEL'
       withC(w, s.with)
       tableRef(w, s.table)
-      from(w, s.using)
-      if (s.where !== undefined) ex(w, s.where)
+      listClause(w, K_FROM, s.using, from)
+      if (s.where !== undefined) exClause(w, s.where)
       else w.t[w.n++] = '_'
-      items(w, s.returning)
+      listClause(w, K_ITEMS, s.returning, items)
       return true
     default:
       return false
