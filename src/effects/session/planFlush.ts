@@ -71,10 +71,20 @@ export const sortTables = (tables: ReadonlyArray<AnyTable>): ReadonlyArray<AnyTa
   return out
 }
 
-/** Depth of each row along references to other rows of the same set (0: depends on none). */
+/**
+ * Depth of each row along references to other rows of the same table in the set (0: depends
+ * on none; rows of other tables are ordered by the table sort). Rows without such references
+ * are left out of the map: read a missing depth as 0.
+ */
 const depths = (rows: ReadonlyArray<TrackedRow>, parentsOf: (r: TrackedRow) => ReadonlyArray<RowKey>): Map<RowKey, number> => {
-  const byKey = new Map(rows.map((r) => [r.key, r]))
   const depth = new Map<RowKey, number>()
+  const parents = new Map<RowKey, ReadonlyArray<RowKey>>()
+  for (const r of rows) {
+    const ps = parentsOf(r)
+    if (ps.length > 0) parents.set(r.key, ps)
+  }
+  if (parents.size === 0) return depth
+  const byKey = new Map(rows.map((r) => [r.key, r]))
   const visiting = new Set<RowKey>()
   const go = (r: TrackedRow): number => {
     const known = depth.get(r.key)
@@ -82,16 +92,67 @@ const depths = (rows: ReadonlyArray<TrackedRow>, parentsOf: (r: TrackedRow) => R
     if (visiting.has(r.key)) return 0
     visiting.add(r.key)
     let d = 0
-    for (const p of parentsOf(r)) {
+    for (const p of parents.get(r.key) ?? []) {
       const parent = byKey.get(p)
-      if (parent) d = Math.max(d, go(parent) + 1)
+      if (parent && parent.table === r.table) d = Math.max(d, go(parent) + 1)
     }
     visiting.delete(r.key)
     depth.set(r.key, d)
     return d
   }
-  rows.forEach(go)
+  for (const r of rows) if (parents.has(r.key)) go(r)
   return depth
+}
+
+/** The keys of the rows (pending, of the same table) a pending row's foreign keys wait for. */
+const pendingParents = (r: TrackedRow): ReadonlyArray<RowKey> => {
+  const out: RowKey[] = []
+  for (const k in r.refs) {
+    const ref = r.refs[k].row
+    // Row keys start with the table name: only a row of the same table can be a same-table parent.
+    if (ref.startsWith(r.table.name + '\u0000')) out.push(ref)
+  }
+  return out
+}
+
+/**
+ * For rows being deleted: the keys of the rows of the same table (also being deleted) that
+ * each one references through a single-column self-referencing foreign key, by its loaded
+ * values. One index per table and key, so the whole set costs linear time.
+ */
+const selfParents = (rows: ReadonlyArray<TrackedRow>): ((r: TrackedRow) => ReadonlyArray<RowKey>) => {
+  const indexes = new Map<string, Map<string, RowKey[]>>()
+  const index = (table: AnyTable, refKey: string): Map<string, RowKey[]> => {
+    const id = `${table.name}\u0000${refKey}`
+    let m = indexes.get(id)
+    if (m === undefined) {
+      m = new Map()
+      for (const p of rows) {
+        if (p.table !== table) continue
+        const v = (p.loaded ?? p.values)[refKey]
+        if (v === undefined || v === null) continue
+        const list = m.get(String(v))
+        if (list) list.push(p.key)
+        else m.set(String(v), [p.key])
+      }
+      indexes.set(id, m)
+    }
+    return m
+  }
+  return (r) => {
+    const loaded = r.loaded ?? r.values
+    const out: RowKey[] = []
+    for (const fk of r.table.definition().foreignKeys) {
+      if (fk.refTable !== r.table.name || fk.columns.length !== 1) continue
+      const col = r.table.columnNames.find((c) => c.name === fk.columns[0])
+      const refCol = r.table.columnNames.find((c) => c.name === fk.refColumns[0])
+      if (!col || !refCol) continue
+      const v = loaded[col.key]
+      if (v === undefined || v === null) continue
+      out.push(...(index(r.table, refCol.key).get(String(v)) ?? []))
+    }
+    return out
+  }
 }
 
 const pkValues = (row: TrackedRow, source: RowValues): RowValues => {
@@ -123,10 +184,9 @@ export const planFlush = (uow: UnitOfWork): FlushPlan => {
 
   // Inserts: by table order, then (self-references) by depth, batched by column set.
   const pending = changed.filter((r) => r.state === 'pending')
-  const insertDepth = depths(pending, (r) => Object.values(r.refs).map((ref) => ref.row))
-  const inserts = [...pending].sort(
-    (a, b) => tableIndex.get(a.table.name)! - tableIndex.get(b.table.name)! || insertDepth.get(a.key)! - insertDepth.get(b.key)! || a.seq - b.seq,
-  )
+  const insertDepth = depths(pending, pendingParents)
+  const rank = (r: TrackedRow) => tableIndex.get(r.table.name)!
+  const inserts = [...pending].sort((a, b) => rank(a) - rank(b) || (insertDepth.get(a.key) ?? 0) - (insertDepth.get(b.key) ?? 0) || a.seq - b.seq)
   // The open batch's rows are appended in place (one array per batch, not a copy per row).
   let batch: { readonly table: AnyTable; readonly columns: ReadonlyArray<string>; readonly depth: number; readonly rows: PlannedInsert[] } | undefined
   for (let i = 0; i < inserts.length; i++) {
@@ -134,7 +194,7 @@ export const planFlush = (uow: UnitOfWork): FlushPlan => {
     const columns = Object.keys(r.values).filter((k) => r.values[k] !== undefined || r.refs[k] !== undefined)
     for (const k of Object.keys(r.refs)) if (!columns.includes(k)) columns.push(k)
     const planned: PlannedInsert = { key: r.key, values: r.values, refs: r.refs }
-    const depth = insertDepth.get(r.key)!
+    const depth = insertDepth.get(r.key) ?? 0
     if (batch && batch.table === r.table && batch.depth === depth && batch.columns.length === columns.length && batch.columns.every((c) => columns.includes(c))) {
       batch.rows.push(planned)
     } else {
@@ -157,30 +217,14 @@ export const planFlush = (uow: UnitOfWork): FlushPlan => {
 
   // Deletes: reverse table order; within a table, children before parents.
   const deleted = changed.filter((r) => r.state === 'deleted')
-  const deleteDepth = depths(deleted, (r) => {
-    const loaded = r.loaded ?? r.values
-    return r.table.definition().foreignKeys.flatMap((fk) =>
-      fk.refTable === r.table.name && fk.columns.length === 1
-        ? deleted
-            .filter((p) => p.table === r.table)
-            .filter((p) => {
-              const col = r.table.columnNames.find((c) => c.name === fk.columns[0])
-              const refCol = r.table.columnNames.find((c) => c.name === fk.refColumns[0])
-              return col && refCol && loaded[col.key] !== undefined && loaded[col.key] !== null && String(loaded[col.key]) === String((p.loaded ?? p.values)[refCol.key])
-            })
-            .map((p) => p.key)
-        : [],
-    )
-  })
-  const deletes = [...deleted].sort(
-    (a, b) => tableIndex.get(b.table.name)! - tableIndex.get(a.table.name)! || deleteDepth.get(b.key)! - deleteDepth.get(a.key)! || a.seq - b.seq,
-  )
+  const deleteDepth = depths(deleted, selfParents(deleted))
+  const deletes = [...deleted].sort((a, b) => rank(b) - rank(a) || (deleteDepth.get(b.key) ?? 0) - (deleteDepth.get(a.key) ?? 0) || a.seq - b.seq)
   let open: { readonly table: AnyTable; readonly depth: number; readonly keys: RowKey[]; readonly pks: RowValues[] } | undefined
   for (let i = 0; i < deletes.length; i++) {
     const r = deletes[i]
     const version = versionOf(r)
     const pk = pkValues(r, r.loaded ?? r.values)
-    const depth = deleteDepth.get(r.key)!
+    const depth = deleteDepth.get(r.key) ?? 0
     if (version) {
       open = undefined
       steps.push({ _tag: 'Delete', table: r.table, keys: [r.key], pks: [pk], version })
