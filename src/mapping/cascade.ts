@@ -115,9 +115,10 @@ const setEdges = (uow: UnitOfWork, r: Resolved, src: TrackedRow, held: unknown, 
   const t = trackTargets(uow, r, held)
   if (E.isLeft(t)) return t
   let u = t.right[0]
-  const s = lookup(u, src.key)!
-  if (fresh) u = setRelated(u, s, r.name, r.many ? [] : null)
-  for (const tgt of t.right[1]) u = connect(u, r, lookup(u, src.key)!, lookup(u, tgt.key)!, true, true)
+  const targets = t.right[1]
+  for (const tgt of targets) u = connect(u, r, lookup(u, src.key)!, lookup(u, tgt.key)!, true, true, false)
+  const keys = [...new Set(targets.map((x) => x.key))]
+  if (fresh || keys.length > 0) u = setRelated(u, lookup(u, src.key)!, r.name, r.many ? keys : (keys[keys.length - 1] ?? null))
   return E.right(u)
 }
 
@@ -144,7 +145,8 @@ export const setRelation = (en: AnyEntity, src: TrackedRow, name: string, held: 
   let u = t.right[0]
   const newKeys = t.right[1].map((x) => x.key)
   const oldKeys = Array.isArray(before) ? (before as ReadonlyArray<RowKey>) : before === null ? [] : [before as RowKey]
-  const removed = oldKeys.filter((k) => !newKeys.includes(k))
+  const newSet = new Set(newKeys)
+  const removed = oldKeys.filter((k) => !newSet.has(k))
   const orphans: TrackedRow[] = []
   const orphaning = rel.owner === 'target' && rel.relation.cascade.includes('delete-orphan')
   for (const k of removed) {
@@ -155,7 +157,8 @@ export const setRelation = (en: AnyEntity, src: TrackedRow, name: string, held: 
     u = disconnect(u, rel, lookup(u, src.key)!, old, clearFk)
     if (orphaning) orphans.push(lookup(u, k)!)
   }
-  for (const k of newKeys) if (!oldKeys.includes(k)) u = connect(u, rel, lookup(u, src.key)!, lookup(u, k)!, true, true)
+  const oldSet = new Set(oldKeys)
+  for (const k of newKeys) if (!oldSet.has(k)) u = connect(u, rel, lookup(u, src.key)!, lookup(u, k)!, true, true, false)
   u = setRelated(u, lookup(u, src.key)!, name, rel.many ? newKeys : (newKeys[0] ?? null))
   return orphans.length > 0 ? deleteCascade(rel.target, orphans)(u) : SRTE.right<UnitOfWork, Core.SessionEnv, DbError, void>(undefined)(u)
 }

@@ -210,10 +210,12 @@ const associationRow = (uow: UnitOfWork, r: Resolved, src: TrackedRow, tgt: Trac
 
 /**
  * Adds the edge `src -r-> tgt`: the foreign key (or association row) when `fk`, the
- * relationship's state on both sides (where loaded, or on `src` when `force`).
+ * relationship's state on both sides (where loaded, or on `src` when `force`). A caller that
+ * sets `src`'s whole collection itself afterwards passes `srcSide = false` (one write per
+ * collection instead of one copy per element).
  * @internal
  */
-export const connect = (uow: UnitOfWork, r: Resolved, src: TrackedRow, tgt: TrackedRow, fk: boolean, force = false): UnitOfWork => {
+export const connect = (uow: UnitOfWork, r: Resolved, src: TrackedRow, tgt: TrackedRow, fk: boolean, force = false, srcSide = true): UnitOfWork => {
   let u = uow
   if (fk) {
     if (r.owner === 'target') u = pointAt(u, rowHolding(u, r.target, tgt, r.targetKey), r.targetKey, rowHolding(u, r.source, src, r.sourceKey), r.sourceKey)
@@ -225,7 +227,7 @@ export const connect = (uow: UnitOfWork, r: Resolved, src: TrackedRow, tgt: Trac
       else if (!known) u = addPending(u, r.through!.table, a.values, a.refs)[0]
     }
   }
-  u = updateSide(u, src, r.name, (k) => withKey(k ?? (force && r.many ? [] : undefined), tgt.key, r.many), force)
+  if (srcSide) u = updateSide(u, src, r.name, (k) => withKey(k ?? (force && r.many ? [] : undefined), tgt.key, r.many), force)
   const inv = inverseOf(r)
   if (inv) {
     const many = inverseMany(r, inv)
