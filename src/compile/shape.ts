@@ -134,10 +134,10 @@ const rarely = (): boolean => {
   return (seed & 127) === 0
 }
 
-/** Lookups that found a memo, minus {@link SET_PRICE} per memo written; bounded. */
+/** Lookups that found a memo, minus {@link SET_PRICE} per memo written on credit; bounded both ways. */
 let credit = 0
 const SET_PRICE = 16
-const CREDIT_MAX = 1 << 14
+const CREDIT_MAX = 1 << 12
 let rememberAll = false
 let memoHits = 0
 
@@ -186,7 +186,7 @@ const clause = <A extends object>(w: Walk, kind: Kind, node: A, walk: (w: Walk, 
   w.n = start
   w.t[w.n++] = id
   if (m === undefined && (credit > 0 || rememberAll || rarely())) {
-    credit -= SET_PRICE
+    if (credit > 0) credit -= SET_PRICE
     memos.set(node, {
       kind,
       id,
