@@ -14,17 +14,17 @@ import type { DbError } from '../effects/DbError.js'
 import * as Core from '../effects/session/Session.js'
 import { addPending, forget, lookup, markDeleted, patch, primaryKeyOf, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
 import { metaOf, type AnyEntity, type AnyInstance, type EntityMeta } from './Entity.js'
-import { concrete, connect, disconnect, getRelated, setPart, setRelated } from './graph.js'
+import { concrete, connect, disconnect, getRelated, rowHolding, setPart, setRelated } from './graph.js'
 import { postLoad, type Plan } from './loading.js'
 import { resolve, type Resolved } from './relations.js'
 
 const invalid = (message: string): DbError => ({ _tag: 'InvalidStatement', message })
 
 /** The column values of a value for one table (synonyms resolved). @internal */
-export const columnsFor = (meta: EntityMeta, value: RowValues, tableIndex?: number): Record<string, unknown> => {
+export const columnsFor = (meta: EntityMeta, value: RowValues, tableIndex?: number, skip?: string): Record<string, unknown> => {
   const out: Record<string, unknown> = {}
   const tables = tableIndex === undefined ? meta.tables : [meta.tables[tableIndex]]
-  for (const t of tables) for (const c of t.columnNames) if (value[c.key] !== undefined) out[c.key] = value[c.key]
+  for (const t of tables) for (const c of t.columnNames) if (value[c.key] !== undefined && c.key !== skip) out[c.key] = value[c.key]
   for (const s of Object.keys(meta.synonyms)) {
     const target = meta.synonyms[s]
     if (value[s] !== undefined && out[target] === undefined && tables.some((t) => t.columnNames.some((c) => c.key === target))) out[target] = value[s]
@@ -37,10 +37,24 @@ const resolved = (en: AnyEntity, name: string): E.Either<DbError, Resolved> => {
   return typeof r === 'string' ? E.left(invalid(r)) : E.right(r)
 }
 
+/** A foreign key of a new child's root row known before the row is tracked: a value, or the pending parent to wait for. */
+interface ParentLink {
+  readonly column: string
+  readonly value: unknown
+  readonly ref: { readonly row: RowKey; readonly column: string } | undefined
+}
+
 /** Tracks a value's rows as pending (one per table of its hierarchy). */
-const addRows = (uow: UnitOfWork, en: AnyEntity, value: RowValues): readonly [UnitOfWork, TrackedRow] => {
+const addRows = (uow: UnitOfWork, en: AnyEntity, value: RowValues, link?: ParentLink): readonly [UnitOfWork, TrackedRow] => {
   const meta = en.$
-  const [u0, rootKey] = addPending(uow, meta.tables[0], columnsFor(meta, value, 0), {}, meta.versionKey)
+  // (Built without the linked column rather than deleting it: a deleted property makes the object slow for good.)
+  const rootValues = columnsFor(meta, value, 0, link?.column)
+  let rootRefs: Readonly<Record<string, { readonly row: RowKey; readonly column: string }>> = {}
+  if (link !== undefined) {
+    if (link.ref === undefined) rootValues[link.column] = link.value
+    else rootRefs = { [link.column]: link.ref }
+  }
+  const [u0, rootKey] = addPending(uow, meta.tables[0], rootValues, rootRefs, meta.versionKey)
   let u = u0
   let root = lookup(u, rootKey)!
   const rootPk = primaryKeyOf(meta.tables[0])
@@ -66,7 +80,7 @@ const addRows = (uow: UnitOfWork, en: AnyEntity, value: RowValues): readonly [Un
  * relationship it holds in the session's graph. Returns the root row.
  * @internal
  */
-export const addGraph = (uow: UnitOfWork, value: AnyInstance): E.Either<DbError, readonly [UnitOfWork, TrackedRow]> => {
+export const addGraph = (uow: UnitOfWork, value: AnyInstance, link?: ParentLink): E.Either<DbError, readonly [UnitOfWork, TrackedRow]> => {
   const m = metaOf(value)
   if (!m) return E.left(invalid('only values built with an entity’s make() (or read through a session) can be added'))
   if (m.key !== undefined) {
@@ -74,7 +88,7 @@ export const addGraph = (uow: UnitOfWork, value: AnyInstance): E.Either<DbError,
     if (known && known.state !== 'deleted') return E.right([uow, known])
   }
   const en = concrete(m.entity, value as RowValues)
-  let [u, row] = addRows(uow, en, value as RowValues)
+  let [u, row] = addRows(uow, en, value as RowValues, link !== undefined && en.$.tables[0].columnNames.some((c) => c.key === link.column) ? link : undefined)
   for (const name of Object.keys(en.$.relations)) {
     const held = (value as Readonly<Record<string, unknown>>)[name]
     if (held === undefined) continue
@@ -90,8 +104,11 @@ export const addGraph = (uow: UnitOfWork, value: AnyInstance): E.Either<DbError,
 
 const targetsOf = (held: unknown): ReadonlyArray<AnyInstance> => (Array.isArray(held) ? (held as ReadonlyArray<AnyInstance>) : held === null || held === undefined ? [] : [held as AnyInstance])
 
-/** Tracks the targets (adding transient ones when the relationship cascades saves). */
-const trackTargets = (uow: UnitOfWork, r: Resolved, held: unknown): E.Either<DbError, readonly [UnitOfWork, ReadonlyArray<TrackedRow>]> => {
+/**
+ * Tracks the targets (adding transient ones when the relationship cascades saves). New
+ * targets that hold the foreign key get it as they are added (`link`), not by a patch after.
+ */
+const trackTargets = (uow: UnitOfWork, r: Resolved, held: unknown, link?: ParentLink): E.Either<DbError, readonly [UnitOfWork, ReadonlyArray<TrackedRow>]> => {
   let u = uow
   const rows: TrackedRow[] = []
   for (const v of targetsOf(held)) {
@@ -102,7 +119,7 @@ const trackTargets = (uow: UnitOfWork, r: Resolved, held: unknown): E.Either<DbE
       continue
     }
     if (!r.relation.cascade.includes('save')) return E.left(invalid(`${r.source.$.name}.${r.name}: a new value needs the 'save' cascade (or S.add it first)`))
-    const added = addGraph(u, v)
+    const added = addGraph(u, v, link)
     if (E.isLeft(added)) return added
     u = added.right[0]
     rows.push(added.right[1])
@@ -112,11 +129,23 @@ const trackTargets = (uow: UnitOfWork, r: Resolved, held: unknown): E.Either<DbE
 
 /** Connects a new value's relationship to what it holds (no previous state). */
 const setEdges = (uow: UnitOfWork, r: Resolved, src: TrackedRow, held: unknown, fresh: boolean): E.Either<DbError, UnitOfWork> => {
-  const t = trackTargets(uow, r, held)
+  // A one-to-many's new children hold the foreign key: hand it to them as they are added.
+  let link: ParentLink | undefined
+  if (r.owner === 'target') {
+    const s = rowHolding(uow, r.source, src, r.sourceKey)
+    const v = s.values[r.sourceKey]
+    link = { column: r.targetKey, value: v, ref: v === undefined || v === null ? { row: s.key, column: r.sourceKey } : undefined }
+  }
+  const t = trackTargets(uow, r, held, link)
   if (E.isLeft(t)) return t
   let u = t.right[0]
   const targets = t.right[1]
-  for (const tgt of targets) u = connect(u, r, lookup(u, src.key)!, lookup(u, tgt.key)!, true, true, false)
+  for (const tgt of targets) {
+    const child = lookup(u, tgt.key)!
+    // Linked as it was added (its foreign key already set): only the relationship state is left.
+    const linked = link !== undefined && child.state === 'pending' && rowHolding(u, r.target, child, r.targetKey) === child && (link.ref === undefined ? child.values[link.column] === link.value : child.refs[link.column]?.row === link.ref.row)
+    u = connect(u, r, lookup(u, src.key)!, child, !linked, true, false)
+  }
   const keys = [...new Set(targets.map((x) => x.key))]
   if (fresh || keys.length > 0) u = setRelated(u, lookup(u, src.key)!, r.name, r.many ? keys : (keys[keys.length - 1] ?? null))
   return E.right(u)

@@ -162,9 +162,17 @@ export const patch = (uow: UnitOfWork, key: RowKey, values: RowValues, refs?: Re
   const k = resolveKey(uow, key)
   const row = uow.rows.get(k)
   if (!row) return uow
-  const nextRefs = { ...row.refs }
-  for (const prop of Object.keys(values)) delete nextRefs[prop]
-  const changedRow: TrackedRow = { ...row, values: merge(row.values, values), refs: refs ? Object.assign(nextRefs, refs) : nextRefs }
+  // A value given for a column replaces the reference it waited on (copied, not deleted: delete makes an object slow).
+  let nextRefs: Record<string, PendingRef> | Readonly<Record<string, PendingRef>> = row.refs
+  for (const prop in row.refs)
+    if (prop in values) {
+      const kept: Record<string, PendingRef> = {}
+      for (const r in row.refs) if (!(r in values)) kept[r] = row.refs[r]
+      nextRefs = kept
+      break
+    }
+  if (refs !== undefined) nextRefs = Object.assign({}, nextRefs, refs)
+  const changedRow: TrackedRow = { ...row, values: merge(row.values, values), refs: nextRefs }
   return next(uow, uow.rows.set(k, changedRow), uow.changed.add(k))
 }
 

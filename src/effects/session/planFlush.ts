@@ -104,15 +104,19 @@ const depths = (rows: ReadonlyArray<TrackedRow>, parentsOf: (r: TrackedRow) => R
   return depth
 }
 
+const NONE: ReadonlyArray<RowKey> = []
+
 /** The keys of the rows (pending, of the same table) a pending row's foreign keys wait for. */
 const pendingParents = (r: TrackedRow): ReadonlyArray<RowKey> => {
-  const out: RowKey[] = []
+  let out: RowKey[] | undefined
+  const name = r.table.name
+  const n = name.length
   for (const k in r.refs) {
     const ref = r.refs[k].row
-    // Row keys start with the table name: only a row of the same table can be a same-table parent.
-    if (ref.startsWith(r.table.name + '\u0000')) out.push(ref)
+    // Row keys are `table \0 key`: only a row of the same table can be a same-table parent.
+    if (ref.length > n && ref.charCodeAt(n) === 0 && ref.startsWith(name)) (out ??= []).push(ref)
   }
-  return out
+  return out ?? NONE
 }
 
 /**
@@ -186,7 +190,10 @@ export const planFlush = (uow: UnitOfWork): FlushPlan => {
   const pending = changed.filter((r) => r.state === 'pending')
   const insertDepth = depths(pending, pendingParents)
   const rank = (r: TrackedRow) => tableIndex.get(r.table.name)!
-  const inserts = [...pending].sort((a, b) => rank(a) - rank(b) || (insertDepth.get(a.key) ?? 0) - (insertDepth.get(b.key) ?? 0) || a.seq - b.seq)
+  // By table order (rows stay in arrival order within a table), then by depth where rows of a table refer to each other.
+  const byTable: TrackedRow[][] = tables.map(() => [])
+  for (const r of pending) byTable[rank(r)].push(r)
+  const inserts = insertDepth.size === 0 ? byTable.flat() : byTable.flatMap((g) => [...g].sort((a, b) => (insertDepth.get(a.key) ?? 0) - (insertDepth.get(b.key) ?? 0) || a.seq - b.seq))
   // The open batch's rows are appended in place (one array per batch, not a copy per row).
   let batch: { readonly table: AnyTable; readonly columns: ReadonlyArray<string>; readonly depth: number; readonly rows: PlannedInsert[] } | undefined
   for (let i = 0; i < inserts.length; i++) {
