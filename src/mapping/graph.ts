@@ -102,14 +102,34 @@ export const valuesOf = (uow: UnitOfWork, en: AnyEntity, root: TrackedRow): RowV
 
 const alive = (r: TrackedRow | undefined): r is TrackedRow => r !== undefined && r.state !== 'deleted'
 
+/** Values of clean rows whose value is not the row itself (hybrids, synonyms), by row version. */
+const sharedValues = new WeakMap<TrackedRow, AnyInstance>()
+
+/**
+ * The one value of a clean single-table row (unchanged since read or flushed), the same object
+ * every time it is asked for: the row's values themselves when they are the entity's value,
+ * else a value made once per row version (a changed row is a new TrackedRow, so a new value).
+ * Undefined for rows with changes or spread over several tables.
+ * @internal
+ */
+export const sharedValue = (en: AnyEntity, row: TrackedRow): AnyInstance | undefined => {
+  if (row.values !== row.loaded || en.$.tables.length !== 1) return undefined
+  if (isTrackedValue(en, row.values)) return row.values as AnyInstance
+  let v = sharedValues.get(row)
+  if (v === undefined) sharedValues.set(row, (v = trackedValue(en, row.key, withHybrids(en.$, row.values)) as AnyInstance))
+  return v
+}
+
 /**
  * The session's value of a row, with the relationships of `shape` (those loaded) nested.
  * @internal
  */
 export const hydrate = (uow: UnitOfWork, en: AnyEntity, row: TrackedRow, shape: Shape = [], raise?: ReadonlyArray<string>): AnyInstance => {
   const self = concrete(en, row)
-  // A clean row read from the database is its own value: handed out as it is, no copy.
-  if (shape.length === 0 && (raise === undefined || raise.length === 0) && row.values === row.loaded && isTrackedValue(self, row.values)) return row.values as AnyInstance
+  if (shape.length === 0 && (raise === undefined || raise.length === 0)) {
+    const shared = sharedValue(self, row)
+    if (shared !== undefined) return shared
+  }
   const out = trackedValue(self, row.key, withHybrids(self.$, valuesOf(uow, self, row)), raise)
   for (const node of shape) {
     const rel = self.$.relations[node.name]

@@ -91,6 +91,32 @@ describe('Session on SQLite', () => {
     expect(pipe(r, E.map(O.map((a) => [a.bio, a.label, a.version])))).toEqual(E.right(O.some(['pending', 'Ada!', 1])))
   })
 
+  it('an unchanged row is one shared value across queries; an update makes a new one', async () => {
+    await run(S.create(Author, { name: 'Ada' }))
+    const r = await run(
+      pipe(
+        S.all(Author),
+        S.chain(([fromAll]) =>
+          pipe(
+            S.get(Author, 1),
+            S.chain((fromGet) =>
+              pipe(
+                S.update(fromAll, { bio: 'x' }),
+                S.chain((updated) => pipe(S.get(Author, 1), S.map((again) => ({ fromAll, fromGet: O.toUndefined(fromGet), updated, again: O.toUndefined(again) })))),
+              ),
+            ),
+          ),
+        ),
+      ),
+    )
+    expect(E.isRight(r)).toBe(true)
+    if (E.isLeft(r)) return
+    const { fromAll, fromGet, updated, again } = r.right
+    expect(fromGet).toBe(fromAll)
+    expect(updated).not.toBe(fromAll)
+    expect([fromAll.bio, updated.bio, again?.bio]).toEqual([null, 'x', 'x'])
+  })
+
   it('rejects invalid values with a ValidationError', async () => {
     expect(pipe(Author.make({ name: '' }), E.mapLeft((e) => e._tag))).toEqual(E.left('ValidationError'))
     expect(pipe(Author.make({ name: 5 as unknown as string }), E.mapLeft((e) => e._tag))).toEqual(E.left('ValidationError'))

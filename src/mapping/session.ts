@@ -20,8 +20,8 @@ import { keyPredicate } from '../effects/session/keyPredicate.js'
 import * as Core from '../effects/session/Session.js'
 import { forget, identityKey, lookup, patch, primaryKeyOf, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
 import { addGraph, columnsFor, deleteCascade, setRelation } from './cascade.js'
-import { anyMapperEvents, entityOfTable, isTrackedValue, metaOf, trackedValue, transientValue, validateRow, withHybrids, type AnyEntity, type AnyInstance, type EntityMeta, type INSTANCE } from './Entity.js'
-import { hydrate as hydrateGraph, merge as mergeShapes, partRow, shapeOf, valuesOf } from './graph.js'
+import { anyMapperEvents, entityOfTable, metaOf, trackedValue, transientValue, validateRow, withHybrids, type AnyEntity, type AnyInstance, type EntityMeta, type INSTANCE } from './Entity.js'
+import { hydrate as hydrateGraph, merge as mergeShapes, partRow, shapeOf, sharedValue, valuesOf } from './graph.js'
 import { entitySelect, hydrateAll, isLoaded, loadRelation, plansFor, raisedBy, runQuery, shapeOfPlans } from './loading.js'
 import type { Load, LoadsOf } from './loadOptions.js'
 import { resolve, type Cardinality, type InstanceOf, type RelatedValue, type RelationRef } from './relations.js'
@@ -43,8 +43,7 @@ const invalid = (message: string): DbError => ({ _tag: 'InvalidStatement', messa
 const columnsOnly = (meta: EntityMeta, value: Row): Record<string, unknown> => columnsFor(meta, value)
 
 /** The session's value of a tracked row (its columns only). @internal */
-export const hydrate = (entity: AnyEntity, row: TrackedRow): AnyInstance =>
-  row.values === row.loaded && isTrackedValue(entity, row.values) ? (row.values as AnyInstance) : (trackedValue(entity, row.key, withHybrids(entity.$, row.values)) as AnyInstance)
+export const hydrate = (entity: AnyEntity, row: TrackedRow): AnyInstance => sharedValue(entity, row) ?? (trackedValue(entity, row.key, withHybrids(entity.$, row.values)) as AnyInstance)
 
 const entityFor = (row: TrackedRow): AnyEntity | undefined => entityOfTable(row.table.name)
 
