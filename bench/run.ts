@@ -157,7 +157,12 @@ const main = async (): Promise<void> => {
       const un = s.results.find((r) => r.name === 'athanor compileUncached')!
       const ca = s.results.find((r) => r.name === 'athanor compile (cached)')!
       targets.push({ what: `compile ${s.shape}: uncached ≥ fastest peer (${s.reference})`, figure: `${fmt(un.nsPerOp / s.referenceNs)}× peer time`, met: un.nsPerOp <= s.referenceNs })
-      targets.push({ what: `compile ${s.shape}: cached ≥ 3× uncached`, figure: `${fmt(un.nsPerOp / ca.nsPerOp)}× faster`, met: un.nsPerOp / ca.nsPerOp >= 3 })
+      // Issue #2: "from the shape cache at least 3 times that rate", the fastest peer's rate.
+      targets.push({
+        what: `compile ${s.shape}: cached ≥ 3× the fastest peer's rate (${s.reference})`,
+        figure: `${fmt(ca.nsPerOp / s.referenceNs)}× peer time (${fmt(un.nsPerOp / ca.nsPerOp)}× faster than uncached)`,
+        met: ca.nsPerOp * 3 <= s.referenceNs,
+      })
     }
     md.push('<details><summary>SQL each library produces (variant 1)</summary>', '')
     for (const s of compileResults) {
