@@ -12,7 +12,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as SRTE from 'fp-ts/lib/StateReaderTaskEither.js'
 import type { DbError } from '../effects/DbError.js'
 import * as Core from '../effects/session/Session.js'
-import { addPending, forget, lookup, markDeleted, patch, primaryKeyOf, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
+import { addPending, forget, identityKey, lookup, markDeleted, patch, primaryKeyOf, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
 import { metaOf, type AnyEntity, type AnyInstance, type EntityMeta } from './Entity.js'
 import { concrete, connect, disconnect, getRelated, rowHolding, setPart, setRelated } from './graph.js'
 import { postLoad, type Plan } from './loading.js'
@@ -166,7 +166,17 @@ export const setRelation = (en: AnyEntity, src: TrackedRow, name: string, held: 
     // A many-to-one's current target is known from the foreign key even when not loaded.
     const fkValue = src.values[rel.sourceKey]
     const tk = rel.target.$.tables[0]
-    before = fkValue === null || fkValue === undefined ? null : ([...uow.rows.values()].find((x) => x.table === tk && String(x.values[rel.targetKey]) === String(fkValue))?.key ?? null)
+    if (fkValue === null || fkValue === undefined) before = null
+    else {
+      // The usual case, a reference to the target's primary key, is an identity-map lookup;
+      // a reference to another unique column needs a scan of the tracked rows.
+      const pk = primaryKeyOf(tk)
+      const byKey = pk.length === 1 && pk[0] === rel.targetKey ? identityKey(tk, { [rel.targetKey]: fkValue }) : undefined
+      before =
+        byKey !== undefined
+          ? (lookup(uow, byKey)?.key ?? null)
+          : (uow.rows.values().find((x) => x.table === tk && String(x.values[rel.targetKey]) === String(fkValue))?.key ?? null)
+    }
   }
   if (before === undefined) return SRTE.left<UnitOfWork, Core.SessionEnv, DbError, void>(invalid(`${en.$.name}.${name} is not loaded: load it (S.load) before replacing it`))(uow)
   const t = trackTargets(uow, rel, held)

@@ -117,6 +117,21 @@ describe('Session on SQLite', () => {
     expect([fromAll.bio, updated.bio, again?.bio]).toEqual([null, 'x', 'x'])
   })
 
+  it('replaces an unloaded many-to-one: the old target is found by its key, the foreign key moves', async () => {
+    await run(pipe(S.create(Author, { name: 'A' }), S.chain((a) => S.add(E.getOrElseW(() => null)(Book.make({ title: 't', authorId: 0, author: a }))!))))
+    await run(S.create(Author, { name: 'B' }))
+    const r = await run(
+      pipe(
+        S.get(Author, 1),
+        S.chain(() => S.get(Author, 2)),
+        S.chain((b) => pipe(S.get(Book, 1), S.chain((book) => (O.isSome(book) && O.isSome(b) ? S.update(book.value, { author: b.value } as never) : S.of(undefined))))),
+        S.chain(() => S.flush),
+        S.chain(() => S.fromConnection((conn) => conn.execute(text('SELECT author_id FROM books')))),
+      ),
+    )
+    expect(r).toEqual(E.right([{ author_id: 2 }]))
+  })
+
   it('rejects invalid values with a ValidationError', async () => {
     expect(pipe(Author.make({ name: '' }), E.mapLeft((e) => e._tag))).toEqual(E.left('ValidationError'))
     expect(pipe(Author.make({ name: 5 as unknown as string }), E.mapLeft((e) => e._tag))).toEqual(E.left('ValidationError'))
