@@ -1,16 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import type { DbError } from '../../effects/DbError.js'
 import type { DriverConnection, RawRow } from '../../effects/Driver.js'
-import { describeEachDatabase } from '../../../test/support/databases.js'
-import { exec, left, right, stmt, withConnection } from '../../../test/support/run.js'
+import { driverContract, queryError } from '../../../test/support/driverContract.js'
+import { exec, left, stmt, withConnection } from '../../../test/support/run.js'
 import { mysqlDriver, mysqlDriverConfig, threadId } from './driver.js'
 import { constraintOfMessage } from './errors.js'
-
-const queryError = (e: DbError): Extract<DbError, { _tag: 'QueryError' }> => {
-  if (e._tag !== 'QueryError') throw new Error(`expected QueryError, got ${e._tag}`)
-  return e
-}
 
 describe('mysqlDriverConfig', () => {
   it('reads options', () => {
@@ -65,17 +59,29 @@ describe('constraintOfMessage', () => {
   })
 })
 
-describe('mysql connect failures', () => {
-  it('an unreachable server is a ConnectionError without the password', async () => {
-    const e = await left(mysqlDriver({ host: '127.0.0.1', port: 1, password: 's3cr3t-pw', connectTimeoutMs: 2000 }).connect)
-    expect(e._tag).toBe('ConnectionError')
-    expect(e._tag === 'ConnectionError' && e.message).toMatch(/could not connect to MySQL at 127\.0\.0\.1:1/)
-    expect(JSON.stringify({ ...e, cause: undefined })).not.toContain('s3cr3t-pw')
-  })
-})
-
-describeEachDatabase(
-  'mysql driver',
+driverContract(
+  {
+    database: 'mysql',
+    product: 'MySQL',
+    driverAt: mysqlDriver,
+    begin: 'START TRANSACTION',
+    lockingTable: ' ENGINE=InnoDB',
+    deadlock: { errno: 1213, code: '40001' },
+    lockTimeout: { set: 'SET SESSION innodb_lock_wait_timeout = 1', error: { errno: 1205 } },
+    streamSetup: [
+      'CREATE TABLE big (n int PRIMARY KEY, tag varchar(10))',
+      // 100k rows from a 10 x 10 x 10 x 10 x 10 cross join of digits.
+      'CREATE TABLE digits (d int)',
+      'INSERT INTO digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)',
+      `INSERT INTO big SELECT a.d + 10*b.d + 100*c.d + 1000*d.d + 10000*e.d + 1, 'x'
+         FROM digits a, digits b, digits c, digits d, digits e`,
+    ],
+    rows100k: 'SELECT n, ? AS tag FROM big ORDER BY n',
+    wideRows: "SELECT n, REPEAT('x', 1000) AS pad FROM big",
+    missingTable: { errno: 1146 },
+    sessionId: threadId,
+    sleep: 'SELECT SLEEP(5)',
+  },
   (db) => {
     const withConn = <A>(f: (c: DriverConnection) => Promise<A>): Promise<A> => withConnection(db.driver(), f)
 
@@ -224,71 +230,9 @@ describeEachDatabase(
           expect((await exec(c, 'SELECT 1 AS one')).rows).toStrictEqual([{ one: 1 }])
         })
       })
-
-      it('classifies deadlocks and lock wait timeouts', async () => {
-        await withConn((a) =>
-          withConn(async (b) => {
-            await exec(a, 'CREATE TABLE dl (id int PRIMARY KEY, v int) ENGINE=InnoDB')
-            await exec(a, 'INSERT INTO dl VALUES (1, 0), (2, 0)')
-            await exec(a, 'START TRANSACTION')
-            await exec(b, 'START TRANSACTION')
-            await exec(a, 'UPDATE dl SET v = 1 WHERE id = 1')
-            await exec(b, 'UPDATE dl SET v = 1 WHERE id = 2')
-            const ra = a.execute(stmt('UPDATE dl SET v = 2 WHERE id = 2'))()
-            await new Promise((r) => setTimeout(r, 100))
-            const rb = b.execute(stmt('UPDATE dl SET v = 2 WHERE id = 1'))()
-            const [xa, xb] = await Promise.all([ra, rb])
-            const failed = [xa, xb].filter(E.isLeft).map((x) => queryError(x.left))
-            expect(failed.map((e) => [e.kind, e.errno, e.code])).toStrictEqual([['Deadlock', 1213, '40001']])
-            await exec(a, 'ROLLBACK')
-            await exec(b, 'ROLLBACK')
-
-            await exec(a, 'START TRANSACTION')
-            await exec(a, 'SELECT * FROM dl WHERE id = 1 FOR UPDATE')
-            await exec(b, 'SET SESSION innodb_lock_wait_timeout = 1')
-            const t = queryError(await left(b.execute(stmt('UPDATE dl SET v = 9 WHERE id = 1'))))
-            expect([t.kind, t.errno]).toStrictEqual(['LockTimeout', 1205])
-            await exec(a, 'ROLLBACK')
-          }),
-        )
-      })
     })
 
     describe('stream', () => {
-      it('reads 100k rows in batches of batchSize', async () => {
-        await withConn(async (c) => {
-          await exec(c, 'CREATE TABLE big (n int PRIMARY KEY, tag varchar(10))')
-          // 100k rows from a 10 x 10 x 10 x 10 x 10 cross join of digits.
-          await exec(c, 'CREATE TABLE digits (d int)')
-          await exec(c, 'INSERT INTO digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)')
-          await exec(
-            c,
-            `INSERT INTO big SELECT a.d + 10*b.d + 100*c.d + 1000*d.d + 10000*e.d + 1, 'x'
-               FROM digits a, digits b, digits c, digits d, digits e`,
-          )
-          const sizes: Array<number> = []
-          let sum = 0
-          for await (const batch of c.stream(stmt('SELECT n, ? AS tag FROM big ORDER BY n', ['t']), 4096)) {
-            sizes.push(batch.length)
-            for (const r of batch) sum += r['n'] as number
-          }
-          expect(sizes.length).toBe(Math.ceil(100000 / 4096))
-          expect(Math.max(...sizes)).toBe(4096)
-          expect(sum).toBe((100000 * 100001) / 2)
-          expect((await exec(c, 'SELECT 1 AS one')).rows).toStrictEqual([{ one: 1 }])
-        })
-      })
-
-      it('stopping early leaves the connection usable', async () => {
-        await withConn(async (c) => {
-          const it = c.stream(stmt('SELECT n FROM big ORDER BY n'), 10)[Symbol.asyncIterator]()
-          const first = await it.next()
-          expect(first.value).toHaveLength(10)
-          await it.return?.()
-          expect((await exec(c, 'SELECT 2 AS two')).rows).toStrictEqual([{ two: 2 }])
-        })
-      })
-
       it('a statement without rows streams no batches', async () => {
         await withConn(async (c) => {
           await exec(c, 'CREATE TABLE st_dml (n int)')
@@ -299,65 +243,8 @@ describeEachDatabase(
           expect((await exec(c, 'SELECT sum(n) AS s FROM st_dml')).rows).toStrictEqual([{ s: '5' }])
         })
       })
-
-      it('keeps memory flat: 100k rows of 1 kB (100 MB) stream within a small heap', async () => {
-        await withConn(async (c) => {
-          const base = process.memoryUsage().heapUsed
-          let peak = 0
-          let rows = 0
-          for await (const batch of c.stream(stmt("SELECT n, REPEAT('x', 1000) AS pad FROM big"), 1000)) {
-            rows += batch.length
-            peak = Math.max(peak, process.memoryUsage().heapUsed - base)
-          }
-          expect(rows).toBe(100000)
-          expect(peak).toBeLessThan(60 * 1024 * 1024)
-        })
-      })
-
-      it('throws a classified DbError from the iterator', async () => {
-        await withConn(async (c) => {
-          const consume = async (): Promise<unknown> => {
-            for await (const _ of c.stream(stmt('SELECT * FROM missing_table'), 10)) void _
-            return undefined
-          }
-          const e = await consume().catch((x: unknown) => x)
-          expect(e).toMatchObject({ _tag: 'QueryError', kind: 'UndefinedObject', errno: 1146 })
-          expect((await exec(c, 'SELECT 3 AS three')).rows).toStrictEqual([{ three: 3 }])
-        })
-      })
-    })
-
-    it('pings', async () => {
-      await withConn(async (c) => {
-        expect(await c.ping()).toStrictEqual(E.right(undefined))
-      })
-    })
-
-    it('terminate kills an idle connection: its next use is ConnectionLost, ping a ConnectionError', async () => {
-      const d = db.driver()
-      await withConnection(d, async (victim) => {
-        expect(threadId(victim)).toEqual(expect.any(Number))
-        await exec(victim, 'START TRANSACTION')
-        await right(d.terminate!(victim))
-        await new Promise((r) => setTimeout(r, 100))
-        const e = queryError(await left(victim.execute(stmt('SELECT 1'))))
-        expect(e.kind).toBe('ConnectionLost')
-        expect((await left(victim.ping))._tag).toBe('ConnectionError')
-      })
-    })
-
-    it('a connection killed during a query reports ConnectionLost', async () => {
-      const d = db.driver()
-      await withConnection(d, async (victim) => {
-        const running = victim.execute(stmt('SELECT SLEEP(5)'))()
-        await new Promise((r) => setTimeout(r, 200))
-        await right(d.terminate!(victim))
-        const r = await running
-        expect(E.isLeft(r) && queryError(r.left).kind).toBe('ConnectionLost')
-      })
     })
   },
-  ['mysql'],
 )
 
 /** The driver config of a test database URL (for variants of its driver). */

@@ -1,15 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import type { DbError } from '../../effects/DbError.js'
 import type { DriverConnection, RawRow } from '../../effects/Driver.js'
-import { describeEachDatabase } from '../../../test/support/databases.js'
-import { exec, left, right, stmt, withConnection } from '../../../test/support/run.js'
+import { driverContract, queryError } from '../../../test/support/driverContract.js'
+import { exec, left, stmt, withConnection } from '../../../test/support/run.js'
 import { backendPid, postgresDriver, postgresDriverConfig } from './driver.js'
-
-const queryError = (e: DbError): Extract<DbError, { _tag: 'QueryError' }> => {
-  if (e._tag !== 'QueryError') throw new Error(`expected QueryError, got ${e._tag}`)
-  return e
-}
 
 describe('postgresDriverConfig', () => {
   it('reads schema, options, sslmode and connect_timeout', () => {
@@ -49,20 +43,30 @@ describe('postgresDriverConfig', () => {
   })
 })
 
-describe('postgres connect failures', () => {
-  it('an unreachable server is a ConnectionError without the password', async () => {
-    const e = await left(postgresDriver({ host: '127.0.0.1', port: 1, password: 's3cr3t-pw', connectTimeoutMs: 2000 }).connect)
-    expect(e._tag).toBe('ConnectionError')
-    expect(e._tag === 'ConnectionError' && e.message).toMatch(/could not connect to PostgreSQL at 127\.0\.0\.1:1/)
-    expect(JSON.stringify({ ...e, cause: undefined })).not.toContain('s3cr3t-pw')
-  })
-})
-
-describeEachDatabase(
-  'postgres driver',
+driverContract(
+  {
+    database: 'postgres',
+    product: 'PostgreSQL',
+    driverAt: postgresDriver,
+    begin: 'BEGIN',
+    lockingTable: '',
+    deadlock: { code: '40P01' },
+    lockTimeout: { set: "SET lock_timeout = '50ms'", error: { code: '55P03' } },
+    streamSetup: [],
+    // Read through a cursor: outside a transaction, in one of its own.
+    rows100k: 'SELECT g AS n, $1::text AS tag FROM generate_series(1, 100000) g',
+    wideRows: "SELECT g AS n, repeat('x', 1000) AS pad FROM generate_series(1, 100000) g",
+    // Read to the end or stopped early, a stream closes its cursor (and its own transaction).
+    streamClosed: async (c) => {
+      expect((await exec(c, 'SELECT count(*)::int AS open FROM pg_cursors')).rows).toStrictEqual([{ open: 0 }])
+    },
+    missingTable: { code: '42P01' },
+    sessionId: backendPid,
+    sleep: 'SELECT pg_sleep(5)',
+    killedCode: '57P01',
+  },
   (db) => {
-    const driver = () => db.driver()
-    const withConn = <A>(f: (c: DriverConnection) => Promise<A>): Promise<A> => withConnection(driver(), f)
+    const withConn = <A>(f: (c: DriverConnection) => Promise<A>): Promise<A> => withConnection(db.driver(), f)
 
     it('connects into its own schema with TimeZone UTC', async () => {
       await withConn(async (c) => {
@@ -209,28 +213,7 @@ describeEachDatabase(
         })
       })
 
-      it('classifies deadlocks', async () => {
-        await withConn((a) =>
-          withConn(async (b) => {
-            await exec(a, 'CREATE TABLE dl (id int PRIMARY KEY, v int)')
-            await exec(a, 'INSERT INTO dl VALUES (1, 0), (2, 0)')
-            await exec(a, 'BEGIN')
-            await exec(b, 'BEGIN')
-            await exec(a, 'UPDATE dl SET v = 1 WHERE id = 1')
-            await exec(b, 'UPDATE dl SET v = 1 WHERE id = 2')
-            const ra = a.execute(stmt('UPDATE dl SET v = 2 WHERE id = 2'))()
-            await new Promise((r) => setTimeout(r, 100))
-            const rb = b.execute(stmt('UPDATE dl SET v = 2 WHERE id = 1'))()
-            const [xa, xb] = await Promise.all([ra, rb])
-            const failed = [xa, xb].filter(E.isLeft).map((x) => queryError(x.left))
-            expect(failed.map((e) => [e.kind, e.code])).toStrictEqual([['Deadlock', '40P01']])
-            await exec(a, 'ROLLBACK')
-            await exec(b, 'ROLLBACK')
-          }),
-        )
-      })
-
-      it('classifies serialization failures and lock timeouts', async () => {
+      it('classifies serialization failures', async () => {
         await withConn((a) =>
           withConn(async (b) => {
             await exec(a, 'CREATE TABLE ser (id int PRIMARY KEY, v int)')
@@ -241,52 +224,12 @@ describeEachDatabase(
             const e = queryError(await left(a.execute(stmt('UPDATE ser SET v = v + 1 WHERE id = 1'))))
             expect([e.kind, e.code]).toStrictEqual(['SerializationFailure', '40001'])
             await exec(a, 'ROLLBACK')
-
-            await exec(a, 'BEGIN')
-            await exec(a, 'SELECT * FROM ser WHERE id = 1 FOR UPDATE')
-            await exec(b, "SET lock_timeout = '50ms'")
-            const t = queryError(await left(b.execute(stmt('UPDATE ser SET v = 9 WHERE id = 1'))))
-            expect([t.kind, t.code]).toStrictEqual(['LockTimeout', '55P03'])
-            await exec(a, 'ROLLBACK')
           }),
         )
       })
     })
 
     describe('stream', () => {
-      it('reads 100k rows in batches of batchSize through a cursor, outside a transaction', async () => {
-        await withConn(async (c) => {
-          const sizes: Array<number> = []
-          let sum = 0
-          let last = 0
-          for await (const batch of c.stream(stmt('SELECT g AS n, $1::text AS tag FROM generate_series(1, 100000) g', ['t']), 4096)) {
-            sizes.push(batch.length)
-            for (const r of batch) {
-              sum += r['n'] as number
-              last = r['n'] as number
-            }
-          }
-          expect(sizes.length).toBe(Math.ceil(100000 / 4096))
-          expect(Math.max(...sizes)).toBe(4096)
-          expect(sum).toBe((100000 * 100001) / 2)
-          expect(last).toBe(100000)
-          // Our own transaction ended with the stream.
-          expect((await exec(c, 'SELECT count(*)::int AS open FROM pg_cursors')).rows).toStrictEqual([{ open: 0 }])
-        })
-      })
-
-      it('fetches lazily: the server holds the rest until asked', async () => {
-        await withConn(async (c) => {
-          const it = c.stream(stmt('SELECT g AS n FROM generate_series(1, 100000) g'), 10)[Symbol.asyncIterator]()
-          const first = await it.next()
-          expect(first.value).toHaveLength(10)
-          await it.return?.()
-          // Stopping early closed the cursor and the transaction; the connection works.
-          expect((await exec(c, 'SELECT count(*)::int AS open FROM pg_cursors')).rows).toStrictEqual([{ open: 0 }])
-          expect((await exec(c, 'SELECT 2 AS two')).rows).toStrictEqual([{ two: 2 }])
-        })
-      })
-
       it("runs inside the caller's transaction and leaves it open", async () => {
         await withConn(async (c) => {
           await exec(c, 'CREATE TABLE st (n int)')
@@ -309,65 +252,6 @@ describeEachDatabase(
           expect(batches).toStrictEqual([10, 10, 5])
         })
       })
-
-      it('keeps memory flat: 100k rows of 1 kB (100 MB) stream within a small heap', async () => {
-        await withConn(async (c) => {
-          const base = process.memoryUsage().heapUsed
-          let peak = 0
-          let rows = 0
-          for await (const batch of c.stream(stmt("SELECT g AS n, repeat('x', 1000) AS pad FROM generate_series(1, 100000) g"), 1000)) {
-            rows += batch.length
-            peak = Math.max(peak, process.memoryUsage().heapUsed - base)
-          }
-          expect(rows).toBe(100000)
-          expect(peak).toBeLessThan(60 * 1024 * 1024)
-        })
-      })
-
-      it('throws a classified DbError from the iterator', async () => {
-        await withConn(async (c) => {
-          const consume = async (): Promise<unknown> => {
-            for await (const _ of c.stream(stmt('SELECT * FROM missing_table'), 10)) void _
-            return undefined
-          }
-          const e = await consume().catch((x: unknown) => x)
-          expect(e).toMatchObject({ _tag: 'QueryError', kind: 'UndefinedObject', code: '42P01' })
-          expect((await exec(c, 'SELECT 3 AS three')).rows).toStrictEqual([{ three: 3 }])
-        })
-      })
-    })
-
-    it('pings', async () => {
-      await withConn(async (c) => {
-        expect(await c.ping()).toStrictEqual(E.right(undefined))
-      })
-    })
-
-    it('terminate kills another connection: its next use is ConnectionLost, ping a ConnectionError', async () => {
-      const d = driver()
-      await withConnection(d, async (victim) => {
-        expect(backendPid(victim)).toEqual(expect.any(Number))
-        await exec(victim, 'BEGIN')
-        await right(d.terminate!(victim))
-        await new Promise((r) => setTimeout(r, 100))
-        const e = queryError(await left(victim.execute(stmt('SELECT 1'))))
-        expect(e.kind).toBe('ConnectionLost')
-        const p = await left(victim.ping)
-        expect(p._tag).toBe('ConnectionError')
-      })
-    })
-
-    it('a connection killed during a query reports ConnectionLost with SQLSTATE 57P01', async () => {
-      const d = driver()
-      await withConnection(d, async (victim) => {
-        const running = victim.execute(stmt('SELECT pg_sleep(5)'))()
-        await new Promise((r) => setTimeout(r, 200))
-        await right(d.terminate!(victim))
-        const r = await running
-        expect(E.isLeft(r) && queryError(r.left).kind).toBe('ConnectionLost')
-        expect(E.isLeft(r) && queryError(r.left).code).toBe('57P01')
-      })
     })
   },
-  ['postgres'],
 )
