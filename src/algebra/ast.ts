@@ -186,8 +186,8 @@ export interface CastNode {
 }
 
 /**
- * A function call `name([DISTINCT] args) [FILTER (WHERE …)]`. The name must be a plain
- * identifier (letters, digits, `_`, `.`): anything else is a compile error.
+ * A function call `name([DISTINCT] args [ORDER BY …]) [FILTER (WHERE …)]`. The name must be a
+ * plain identifier (letters, digits, `_`, `.`): anything else is a compile error.
  */
 export interface FuncNode {
   readonly _tag: 'Func'
@@ -195,6 +195,11 @@ export interface FuncNode {
   readonly args: ReadonlyArray<ExprNode>
   readonly distinct: boolean
   readonly filter?: ExprNode
+  /**
+   * The order in which an aggregate takes its rows (`json_agg(x ORDER BY y)`); absent or empty:
+   * none. Needs the dialect's `aggregateOrderBy` capability (UnsupportedFeature otherwise).
+   */
+  readonly orderBy?: ReadonlyArray<OrderItem>
   /** The result type, for decoding. */
   readonly type?: SqlType
 }

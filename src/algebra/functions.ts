@@ -36,6 +36,25 @@ export const max = <A>(e: Expr<A>): Expr<A | null> => agg<A | null>('MAX', [e.no
 export const filterWhere = <A>(aggregate: Expr<A>, cond: Predicate): Expr<A> =>
   aggregate.node._tag === 'Func' ? expr<A>({ ...aggregate.node, filter: cond.node }, aggregate.type) : aggregate
 
+/**
+ * `agg(args ORDER BY …)`: the order in which an aggregate takes its rows (what `json_agg`,
+ * `json_group_array`, `JSON_ARRAYAGG`, `string_agg`, `GROUP_CONCAT` build follows it). Replaces
+ * an order given before; with FILTER it is `agg(args ORDER BY …) FILTER (WHERE …)`. Needs the
+ * dialect's `aggregateOrderBy` capability (UnsupportedFeature otherwise: MySQL 8 takes it only in
+ * GROUP_CONCAT, so `mysqlDialect({ aggregateOrderBy: false })`). A non-call is returned as it is.
+ *
+ * @example
+ * aggOrderBy(func.call('json_agg', [t.c.name]), desc(t.c.at), t.c.id)              // PostgreSQL
+ * // json_agg("t"."name" ORDER BY "t"."at" DESC, "t"."id")
+ * aggOrderBy(func.call('json_group_array', [t.c.name]), desc(t.c.at))           // SQLite 3.44+
+ * // json_group_array("t"."name" ORDER BY "t"."at" DESC)
+ * aggOrderBy(func.call('JSON_ARRAYAGG', [t.c.name]), asc(t.c.at, 'LAST'))       // MariaDB 10.5+
+ * // JSON_ARRAYAGG(`t`.`name` ORDER BY (`t`.`at` IS NULL), `t`.`at`)
+ * @category functions
+ */
+export const aggOrderBy = <A>(aggregate: Expr<A>, ...order: ReadonlyArray<OrderBy>): Expr<A> =>
+  aggregate.node._tag === 'Func' ? expr<A>({ ...aggregate.node, orderBy: order.map(toOrderItem) }, aggregate.type) : aggregate
+
 /** Common scalar functions, and any other by name (`func.anything(a, b)` is `ANYTHING(a, b)`). @category functions */
 export const func = {
   lower: (e: Expr<string | null>): Expr<string> => fn<string>('LOWER', [e], { _tag: 'Text' }),

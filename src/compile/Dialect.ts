@@ -29,6 +29,11 @@ export interface Capabilities {
   readonly nullsOrdering: boolean
   /** `FILTER (WHERE …)` on aggregates (otherwise emulated with CASE). */
   readonly aggregateFilter: boolean
+  /**
+   * `agg(args ORDER BY …)`: an ordered aggregate (PostgreSQL, SQLite 3.44+, MariaDB 10.5+; MySQL 8
+   * only in GROUP_CONCAT, so no).
+   */
+  readonly aggregateOrderBy: boolean
   /** `IS [NOT] DISTINCT FROM` (otherwise the dialect's null-safe equality). */
   readonly isDistinctFrom: boolean
   /** `ON CONFLICT (…) DO …` upserts. */
@@ -48,12 +53,10 @@ export interface Capabilities {
   /** Most bound parameters one statement may carry. */
   readonly maxParams: number
   /**
-   * JSON aggregation, as the names of the functions that build a JSON array of values and
-   * aggregate rows into a JSON array (`json_build_array`/`json_agg`, `json_array`/
-   * `json_group_array`, `JSON_ARRAY`/`JSON_ARRAYAGG`); `false` where there is none.
-   * Used by the ORM's `json` loading strategy.
+   * JSON aggregation (used by the ORM's `json` loading strategy); `false` where there is none.
+   * See {@link JsonAggregate}.
    */
-  readonly jsonAggregate: false | { readonly array: string; readonly arrayAgg: string }
+  readonly jsonAggregate: false | JsonAggregate
   /** `DELETE … USING` (PostgreSQL); SQLite has `UPDATE … FROM` but not this. */
   readonly deleteUsing: boolean
   /**
@@ -101,6 +104,29 @@ export interface Capabilities {
 }
 
 /**
+ * How a value of a column travels inside a JSON array built by the database, so that it reads
+ * back as the drivers deliver the column: `value` as it is, `text` cast to text (decoded by the
+ * column's codec, from the text the drivers give for such columns), `hex` as hex digits (JSON
+ * holds no bytes; NULL stays NULL), `double` cast to double precision.
+ */
+export type JsonCarrier = 'value' | 'text' | 'hex' | 'double'
+
+/** A dialect's JSON aggregation functions and how each column type is carried through them. */
+export interface JsonAggregate {
+  /** Builds a JSON array of values (`json_build_array`, `json_array`, `JSON_ARRAY`). */
+  readonly array: string
+  /** Aggregates rows into a JSON array (`json_agg`, `json_group_array`, `JSON_ARRAYAGG`). */
+  readonly arrayAgg: string
+  /**
+   * The carrier of each column type whose value the JSON functions would change (absent:
+   * `value`). E.g. a BIGINT or NUMERIC would become a JSON number, which parses to a double,
+   * so it travels as `text`; a JSON document as its `text` (an embedded document that is a
+   * bare string could not be told from JSON text).
+   */
+  readonly carriers: Readonly<Partial<Record<SqlType['_tag'], JsonCarrier>>>
+}
+
+/**
  * A dialect: pure functions from algebra to the database's SQL spelling.
  */
 export interface Dialect {
@@ -143,7 +169,7 @@ export interface Dialect {
   /** The keyword of a shared row lock (`FOR SHARE`, `LOCK IN SHARE MODE`). */
   readonly shareLock: string
   /**
-   * A plain function call (no DISTINCT, no FILTER) spelt differently by this dialect, from
+   * A plain function call (no DISTINCT, FILTER or ORDER BY) spelt differently by this dialect, from
    * its name (as the user wrote it) and already-compiled arguments; `undefined` for the usual
    * `name(args)`. E.g. MySQL's `LENGTH` counts bytes, so `CHAR_LENGTH`. Must keep the
    * arguments in order (positional placeholders).

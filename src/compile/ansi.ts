@@ -47,6 +47,7 @@ export const ansiCapabilities: Capabilities = {
   rowLocks: true,
   nullsOrdering: true,
   aggregateFilter: true,
+  aggregateOrderBy: true,
   isDistinctFrom: true,
   onConflict: false,
   onDuplicateKey: false,

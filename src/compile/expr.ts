@@ -119,37 +119,52 @@ const isLeadLag = (name: string): boolean => {
   return u === 'LAG' || u === 'LEAD'
 }
 
+/** ` ORDER BY …` of an ordered aggregate, or '' (the capability is checked by the caller). */
+const aggOrder = (c: Ctx, order: ReadonlyArray<OrderItem> | undefined): string =>
+  order === undefined || order.length === 0 ? '' : ' ORDER BY ' + orderItems(c, order)
+
 const func = (c: Ctx, n: FuncNode): string => {
   if (!FUNC_NAME.test(n.name)) return fail(c, invalid(`invalid function name '${n.name}'`))
   if (n.args.length === 3 && !c.caps.windowLagDefault && isLeadLag(n.name)) return fail(c, unsupported('LEAD/LAG with a default value', c.d.name))
+  const order = n.orderBy
+  const ordered = order !== undefined && order.length > 0
+  if (ordered && !c.caps.aggregateOrderBy) return fail(c, unsupported('ORDER BY inside an aggregate', c.d.name))
   const special = c.d.functionSql
-  if (special !== undefined && n.filter === undefined && !n.distinct) {
+  if (special !== undefined && n.filter === undefined && !n.distinct && !ordered) {
     const args: string[] = []
     for (const a of n.args) args.push(expr(c, a, P.TOP))
     return special(n.name, args) ?? n.name + '(' + args.join(', ') + ')'
   }
   const head = n.name + '(' + (n.distinct ? 'DISTINCT ' : '')
-  if (n.filter === undefined) return head + exprList(c, n.args) + ')'
+  // Canonical order (the shape walk's): arguments, ORDER BY, FILTER.
+  if (n.filter === undefined) {
+    const args = exprList(c, n.args)
+    return head + args + aggOrder(c, order) + ')'
+  }
   if (c.caps.aggregateFilter) {
     const args = exprList(c, n.args)
-    return head + args + ') FILTER (WHERE ' + expr(c, n.filter, P.TOP) + ')'
+    const o = aggOrder(c, order)
+    return head + args + o + ') FILTER (WHERE ' + expr(c, n.filter, P.TOP) + ')'
   }
   // CASE emulation: the filter is written before each argument, so slots are set explicitly.
   const start = c.slot
   const argsEnd = start + countSlots(n.args)
+  const filterStart = ordered ? argsEnd + countSlots(order.map((o) => o.expr)) : argsEnd
   let argStart = start
   let out = head
   const args = n.args.length === 0 ? [{ _tag: 'Star' } as const] : n.args
   for (let i = 0; i < args.length; i++) {
     const a = args[i]
-    c.slot = argsEnd
+    c.slot = filterStart
     const f = expr(c, n.filter, P.TOP)
     c.slot = argStart
     const v = a._tag === 'Star' ? '1' : expr(c, a, P.TOP)
     argStart = c.slot
     out += (i === 0 ? '' : ', ') + 'CASE WHEN ' + f + ' THEN ' + v + ' END'
   }
-  c.slot = argsEnd + countSlots([n.filter])
+  c.slot = argsEnd
+  out += aggOrder(c, order)
+  c.slot = filterStart + countSlots([n.filter])
   return out + ')'
 }
 

@@ -414,6 +414,9 @@ const ex = (w: Walk, n: ExprNode): void => {
       id(w, n.name)
       if (n.distinct) w.t[w.n++] = 'd'
       exprs(w, n.args)
+      // An ordered aggregate: its order (`o`, which no expression's first token is) between the
+      // arguments and the filter, where the compiler writes it.
+      if (n.orderBy !== undefined && n.orderBy.length > 0) order(w, n.orderBy)
       if (n.filter !== undefined) ex(w, n.filter)
       else w.t[w.n++] = '_'
       return

@@ -105,6 +105,12 @@ export interface MysqlOptions {
   readonly withOnDml?: boolean
   /** `LEAD`/`LAG` with a default value argument (MySQL 8.0+; not MariaDB). Default false. */
   readonly windowLagDefault?: boolean
+  /**
+   * `agg(args ORDER BY …)` in any aggregate, notably `JSON_ARRAYAGG` (MariaDB 10.5+). MySQL 8
+   * takes it only in GROUP_CONCAT: set false there (an ordered aggregate, and so `json`
+   * loading of an ordered collection, is then UnsupportedFeature). Default true.
+   */
+  readonly aggregateOrderBy?: boolean
 }
 
 /** MySQL's `LENGTH` counts bytes; the other dialects' counts characters. */
@@ -139,7 +145,14 @@ export const mysqlDialect = (options: MysqlOptions = {}): Dialect => {
       onDuplicateKey: true,
       multiTableDml: true,
       lateral: options.lateral ?? false,
-      jsonAggregate: { array: 'JSON_ARRAY', arrayAgg: 'JSON_ARRAYAGG' },
+      aggregateOrderBy: options.aggregateOrderBy ?? true,
+      jsonAggregate: {
+        array: 'JSON_ARRAY',
+        arrayAgg: 'JSON_ARRAYAGG',
+        // bytes would be written as (invalid) text; FLOAT with 6 significant digits: as DOUBLE,
+        // as the dialect reads a Real column (see `resultColumn`)
+        carriers: { BigInt: 'text', Numeric: 'text', Json: 'text', Binary: 'hex', Real: 'double' },
+      },
       lockOf: options.lockOf ?? false,
       dropCascade: false,
       createIndexIfNotExists: false,
@@ -182,7 +195,9 @@ export const mysqlDialect = (options: MysqlOptions = {}): Dialect => {
 /**
  * The MySQL / MariaDB dialect record for current servers (MySQL 8.0.31+, MariaDB 10.5+),
  * limited to what both accept: no `WITH … UPDATE/DELETE`, no 3-argument LEAD/LAG (MariaDB);
- * `mysqlDialect({ withOnDml: true, windowLagDefault: true })` for MySQL 8.
+ * `mysqlDialect({ withOnDml: true, windowLagDefault: true })` for MySQL 8. One exception:
+ * ordered aggregates (`JSON_ARRAYAGG(… ORDER BY …)`, MariaDB 10.5+) are on; MySQL 8 wants
+ * `aggregateOrderBy: false` too.
  *
  * `func.length` is `CHAR_LENGTH` (characters, as on the other databases). `IN (subquery
  * with LIMIT)` is written `IN (SELECT * FROM (subquery) AS _in)`.

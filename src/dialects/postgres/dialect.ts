@@ -104,7 +104,12 @@ export const postgres: Dialect = {
     deleteUsing: true,
     nativeEnum: true,
     transactionalDdl: true,
-    jsonAggregate: { array: 'json_build_array', arrayAgg: 'json_agg' },
+    jsonAggregate: {
+      array: 'json_build_array',
+      arrayAgg: 'json_agg',
+      // bytea is written as its `\x…` text, which the codec reads
+      carriers: { BigInt: 'text', Numeric: 'text', Json: 'text' },
+    },
     insertUnnest: true,
   },
   quoteIdent: quote,

@@ -3,6 +3,9 @@
  * placeholders, booleans as 1/0, timestamps as UTC text, RETURNING, ON CONFLICT upserts,
  * UPDATE … FROM; no row locks, no LATERAL, no DISTINCT ON, no INTERSECT/EXCEPT ALL.
  *
+ * Ordered aggregates (`json_group_array(x ORDER BY y)`) need SQLite 3.44+ (better-sqlite3 12
+ * bundles 3.5x).
+ *
  * Limitations (documented, not emulated):
  * - `ilike` is `LOWER(a) LIKE LOWER(b)`, and SQLite's LOWER (like LIKE's own case folding) is
  *   ASCII-only: 'ÉCOLE' does not match 'école' (PostgreSQL and MariaDB fold every letter).
@@ -114,7 +117,14 @@ export const sqlite: Dialect = {
     lateral: false,
     transactionalDdl: true,
     maxParams: 32766,
-    jsonAggregate: { array: 'json_array', arrayAgg: 'json_group_array' },
+    jsonAggregate: {
+      array: 'json_array',
+      arrayAgg: 'json_group_array',
+      // A BLOB is an error in JSON. Numeric stays a value: exact numerics are stored as TEXT
+      // (JSON strings already) and narrower ones as REALs, which JSON writes round-trip exactly,
+      // as the driver reads them (their text cast would be `1.234e-05`).
+      carriers: { BigInt: 'text', Json: 'text', Binary: 'hex' },
+    },
     parenthesizedSetOperands: false,
     lockOf: false,
     dropCascade: false,
