@@ -3,23 +3,26 @@
  * by a correlated scalar subquery (`json_agg(json_build_array(…))`, `json_group_array(json_array(…))`,
  * `JSON_ARRAYAGG(JSON_ARRAY(…))`) with nested relationships as nested arrays. Elements are
  * positional arrays, decoded back with each column's SQL type. A value JSON would change
- * (a JSON number is a double once parsed) travels in another form (see `carriers`),
- * so every column decodes to exactly what the other strategies read. Needs the dialect's
- * `jsonAggregate` capability (UnsupportedFeature otherwise).
+ * (a JSON number is a double once parsed) travels in another form, as the dialect's
+ * `jsonAggregate.carriers` say, so every column decodes to exactly what the other strategies
+ * read. A collection is aggregated in the relationship's order (`json_agg(… ORDER BY …)`), so
+ * it comes back in the database's collation, as through selectin. Needs the dialect's
+ * `jsonAggregate` capability, and `aggregateOrderBy` for an ordered collection
+ * (UnsupportedFeature otherwise).
  *
  * @category loading
  * @internal
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { absurd } from 'fp-ts/lib/function.js'
 import type { ExprNode, OrderItem, SelectItem, SelectNode } from '../algebra/ast.js'
-import type { SqlType } from '../algebra/SqlType.js'
 import type { AnyTable } from '../algebra/Table.js'
-import type { Dialect } from '../compile/Dialect.js'
+import type { Dialect, JsonCarrier } from '../compile/Dialect.js'
 import type { DbError } from '../effects/DbError.js'
 import { columnCodec } from '../effects/decode.js'
 import type { RowValues } from '../effects/session/UnitOfWork.js'
 import { projection } from './inheritance.js'
-import { accessor, type Plan } from './loading.js'
+import { accessor, retarget, type Plan } from './loading.js'
 
 /** One decoded child: its table parts and its nested children. */
 export interface JsonItem {
@@ -40,40 +43,7 @@ const parse = (raw: unknown): E.Either<DbError, unknown> => {
   }
 }
 
-/**
- * How a column travels inside the JSON array: `value` as it is, `text` cast to text (decoded
- * by the column's codec, as the drivers deliver such columns), `hex` as hex digits (JSON
- * cannot hold bytes; NULL stays NULL), `double` cast to double precision.
- */
-type Carrier = 'value' | 'text' | 'hex' | 'double'
-
-/**
- * What a JSON family changes, and how a column is carried instead, by the dialect's JSON array
- * builder (`jsonAggregate.array`). Everywhere: BigInt and Numeric would become JSON numbers,
- * which parse to doubles (9223372036854775807 -> 9223372036854776000), so they travel as text;
- * a JSON document travels as its text (PostgreSQL and MariaDB embed it, and an embedded
- * document that is a bare string could not be told from JSON text).
- * - `json_array` (SQLite): a BLOB is an error in JSON: `hex()`. Numeric stays a value: exact
- *   numerics are stored as TEXT (JSON strings already) and narrower ones as REALs, which JSON
- *   writes round-trip exactly, as the driver reads them (their text cast would be `1.234e-05`).
- * - `JSON_ARRAY` (MariaDB/MySQL): bytes would be written as (invalid) text: `HEX()`; FLOAT
- *   is written with 6 significant digits: cast to DOUBLE, as the dialect reads a Real column.
- * - `json_build_array` (PostgreSQL): bytea is written as its `\x…` text, which the codec reads.
- */
-const carriers: Readonly<Record<string, Partial<Record<SqlType['_tag'], Carrier>>>> = {
-  json_array: { Numeric: 'value', Binary: 'hex' },
-  JSON_ARRAY: { Binary: 'hex', Real: 'double' },
-}
-
-/** How a column of `type` travels in the JSON built by `array` (see {@link carriers}). */
-const carrierOf = (array: string, type: SqlType | undefined): Carrier => {
-  if (type === undefined) return 'value'
-  const own = carriers[array]?.[type._tag]
-  if (own !== undefined) return own
-  return type._tag === 'BigInt' || type._tag === 'Numeric' || type._tag === 'Json' ? 'text' : 'value'
-}
-
-const carried = (expr: ExprNode, carrier: Carrier): ExprNode => {
+const carried = (expr: ExprNode, carrier: JsonCarrier): ExprNode => {
   switch (carrier) {
     case 'value':
       return expr
@@ -84,67 +54,28 @@ const carried = (expr: ExprNode, carrier: Carrier): ExprNode => {
     case 'hex':
       // SQLite's hex(NULL) is '', as is an empty BLOB's: keep NULL apart.
       return { _tag: 'Case', whens: [{ when: { _tag: 'IsNull', operand: expr, negated: false }, then: { _tag: 'Null' } }], else: { _tag: 'Func', name: 'hex', args: [expr], distinct: false } }
+    default:
+      return absurd(carrier)
   }
 }
 
 const hexDigits = /^(?:[0-9a-fA-F]{2})*$/
 
-const compareValues = (a: unknown, b: unknown): number => {
-  if (a === b) return 0
-  if (a === null || a === undefined) return 1
-  if (b === null || b === undefined) return -1
-  if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime()
-  if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) return a < b ? -1 : a > b ? 1 : 0
-  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0
-}
-
-const decimalText = /^\s*([-+]?)0*(\d*?)(?:\.(\d*?)0*)?\s*$/
-
-/** Compares decimal strings by value, exactly (a form it does not know, e.g. with an exponent, as numbers). */
-const compareDecimals = (a: string, b: string): number => {
-  const x = decimalText.exec(a)
-  const y = decimalText.exec(b)
-  if (x === null || y === null) {
-    const p = Number(a)
-    const q = Number(b)
-    return p < q ? -1 : p > q ? 1 : 0
-  }
-  const [, xs, xi, xf = ''] = x
-  const [, ys, yi, yf = ''] = y
-  const xNeg = xs === '-' && (xi !== '' || xf !== '')
-  const yNeg = ys === '-' && (yi !== '' || yf !== '')
-  if (xNeg !== yNeg) return xNeg ? -1 : 1
-  const magnitude = xi.length !== yi.length ? xi.length - yi.length : xi < yi ? -1 : xi > yi ? 1 : xf < yf ? -1 : xf > yf ? 1 : 0
-  return xNeg ? -magnitude : magnitude
-}
-
 /**
- * The in-memory order of a collection from the relationship's ORDER BY over plain columns
- * (numerics by decimal value; text by code unit, which may differ from the database's collation).
+ * A relationship's ORDER BY, its columns (on any of the target's tables) read through the
+ * target's projection under `alias`; others are kept as written.
  */
-const sorter = (plan: Plan): ((a: JsonItem, b: JsonItem) => number) | undefined => {
-  const rel = plan.r.relation
-  const order: ReadonlyArray<OrderItem> = rel._tag === 'BelongsTo' ? [] : rel.orderBy
-  const keys = order.flatMap((o) => {
-    if (o.expr._tag !== 'ColumnRef') return []
-    const name = o.expr.name
-    const col = plan.r.target.$.tables.flatMap((t) => t.columnNames).find((c) => c.name === name)
-    return col === undefined ? [] : [{ key: col.key, desc: o.direction === 'DESC', decimal: col.type._tag === 'Numeric' }]
-  })
-  if (keys.length === 0) return undefined
-  const valueOf = (it: JsonItem, key: string): unknown => {
-    for (const p of it.parts) if (key in p.values) return p.values[key]
-    return undefined
-  }
-  return (a, b) => {
-    for (const k of keys) {
-      const va = valueOf(a, k.key)
-      const vb = valueOf(b, k.key)
-      const c = k.decimal && typeof va === 'string' && typeof vb === 'string' ? compareDecimals(va, vb) : compareValues(va, vb)
-      if (c !== 0) return k.desc ? -c : c
-    }
-    return 0
-  }
+const targetOrder = (plan: Plan, alias: string): ReadonlyArray<OrderItem> => {
+  const r = plan.r
+  const order = r.relation._tag === 'BelongsTo' ? [] : r.relation.orderBy
+  if (order.length === 0) return order
+  const acc = accessor(r.target, alias)
+  return order.map((o) =>
+    retarget(o, (table, name) => {
+      const key = r.target.$.tables.find((t) => t.name === table)?.columnNames.find((c) => c.name === name)?.key
+      return key === undefined ? undefined : acc(key)
+    }),
+  )
 }
 
 const build = (plan: Plan, pAcc: (key: string) => ExprNode, level: number, dialect: Dialect): E.Either<DbError, { readonly expr: ExprNode; readonly read: Reader; readonly post: ReadonlyArray<Plan> }> => {
@@ -167,7 +98,7 @@ const build = (plan: Plan, pAcc: (key: string) => ExprNode, level: number, diale
     nestedJson.push({ plan: n, read: b.right.read })
     nestedExprs.push(b.right.expr)
   }
-  const carry = proj.columns.map((c) => carrierOf(fns.array, c.type))
+  const carry = proj.columns.map((c): JsonCarrier => (c.type === undefined ? 'value' : (fns.carriers[c.type._tag] ?? 'value')))
   const array: ExprNode = { _tag: 'Func', name: fns.array, args: [...proj.columns.map((c, i) => carried(c.expr, carry[i])), ...nestedExprs], distinct: false }
   const thAlias = `${alias}_t`
   const thCol = (key: string): ExprNode => {
@@ -176,10 +107,15 @@ const build = (plan: Plan, pAcc: (key: string) => ExprNode, level: number, diale
   }
   const corr: ExprNode = r.through ? { _tag: 'Binary', op: '=', left: thCol(r.through.sourceCol), right: pAcc(r.sourceKey) } : { _tag: 'Binary', op: '=', left: acc(r.targetKey), right: pAcc(r.sourceKey) }
   const where: ExprNode = proj.where ? { _tag: 'Logical', op: 'AND', operands: [corr, proj.where] } : corr
+  // The collection's order is the aggregate's (the database's collation, as selectin's ORDER BY);
+  // a single target is the first in that order, as selectin's.
+  const order = targetOrder(plan, alias)
+  if (r.many && order.length > 0 && !dialect.capabilities.aggregateOrderBy)
+    return E.left({ _tag: 'UnsupportedFeature', feature: `json loading of an ordered collection (${r.source.$.name}.${r.name}: ORDER BY inside an aggregate)`, dialect: dialect.name })
   const sub: SelectNode = {
     _tag: 'Select',
     distinct: false,
-    columns: [{ alias: 'j', expr: r.many ? { _tag: 'Func', name: fns.arrayAgg, args: [array], distinct: false } : array }],
+    columns: [{ alias: 'j', expr: r.many ? { _tag: 'Func', name: fns.arrayAgg, args: [array], distinct: false, ...(order.length > 0 ? { orderBy: order } : {}) } : array }],
     from: [proj.from],
     joins: [
       ...(r.through
@@ -189,11 +125,10 @@ const build = (plan: Plan, pAcc: (key: string) => ExprNode, level: number, diale
     ],
     where,
     groupBy: [],
-    orderBy: [],
+    orderBy: r.many ? [] : order,
     ...(r.many ? {} : { limit: { _tag: 'Param', value: 1, type: { _tag: 'Integer' } } as ExprNode }),
   }
   const codecs = proj.columns.map((c) => (c.type ? columnCodec(c.type) : undefined))
-  const sort = sorter(plan)
   const readElement = (el: unknown): E.Either<DbError, JsonItem> => {
     if (!Array.isArray(el)) return E.left(decodeError(`json loading of ${r.source.$.name}.${r.name}: expected an array, got ${typeof el}`))
     const raw: Record<string, unknown> = {}
@@ -232,7 +167,7 @@ const build = (plan: Plan, pAcc: (key: string) => ExprNode, level: number, diale
       if (E.isLeft(it)) return it
       if (it.right.parts.length > 0) out.push(it.right)
     }
-    return E.right(sort ? out.sort(sort) : out)
+    return E.right(out)
   }
   return E.right({ expr: { _tag: 'ScalarSubquery', query: sub }, read, post })
 }
