@@ -15,8 +15,16 @@ import type { Cardinality, RelatedValue, RelationRef } from './relations.js'
 /** How one option loads its relationship (`containsEager`: from joins the query already has). */
 export type OptionStrategy = 'joined' | 'selectin' | 'subquery' | 'json' | 'lazy' | 'raise' | 'containsEager'
 
-/** One load option for relationships of `Src`; `L` is what it adds to the values' type. */
-export interface LoadOption<Src, L> {
+/**
+ * One load option for relationships of `Src`; `L` is what it adds to the values' type.
+ *
+ * `Src` is contravariant: an option about an entity applies to that entity and to every
+ * subtype of it (a subtype has its ancestors' relationships), so `LoadOption<Staff, L>` is a
+ * `LoadOption<Engineer, L>` when `Engineer` is a subtype of `Staff`, and a nested option may be
+ * about the target entity or any of its ancestors (`joined(Project.lead, joined(Staff.department))`
+ * with `lead` targeting `Engineer`), never about an unrelated entity or a subtype of the target.
+ */
+export interface LoadOption<in Src, out L> {
   readonly _tag: 'LoadOption'
   readonly strategy: OptionStrategy
   readonly source: AnyEntity
@@ -24,19 +32,20 @@ export interface LoadOption<Src, L> {
   readonly nested: ReadonlyArray<AnyLoadOption>
   /** containsEager: the alias the query joined the target under. */
   readonly alias?: AnyTable
-  readonly _Src?: Src
+  /** Phantom (contravariant): the entities the option applies to. */
+  readonly _Src?: (source: Src) => void
   readonly _L?: L
 }
 
-/** Any load option. */
-export type AnyLoadOption = LoadOption<unknown, unknown>
+/** Any load option (`never`: an option about any entity is one; see {@link LoadOption}). */
+export type AnyLoadOption = LoadOption<never, unknown>
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never
 
 /** What a list of options adds to a value's type. */
 export type LoadedBy<Opts extends ReadonlyArray<AnyLoadOption>> = [Opts[number]] extends [never]
   ? unknown
-  : UnionToIntersection<Opts[number] extends LoadOption<unknown, infer L> ? L : never>
+  : UnionToIntersection<Opts[number] extends LoadOption<never, infer L> ? L : never>
 
 /** The value type a loading option adds. */
 export type Adds<Name extends string, Tgt, Card extends Cardinality, Nested extends ReadonlyArray<AnyLoadOption>> = {
@@ -103,7 +112,7 @@ export interface Load<Src, L> {
  * Groups load options into a step of `S.all` / `S.first` / `S.one` / `S.oneOrNone`.
  * @category loading
  */
-export const load = <Opts extends ReadonlyArray<LoadOption<unknown, unknown>>>(...options: Opts): Load<Opts[number] extends LoadOption<infer S, unknown> ? S : never, LoadedBy<Opts>> => ({
+export const load = <Opts extends ReadonlyArray<AnyLoadOption>>(...options: Opts): Load<Opts[number] extends LoadOption<infer S, unknown> ? S : never, LoadedBy<Opts>> => ({
   _tag: 'Load',
   options,
 })
