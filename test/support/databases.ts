@@ -14,6 +14,7 @@ import { afterAll, describe, it } from 'vitest'
 import type { DbError } from '../../src/effects/DbError.js'
 import { describe as describeError } from '../../src/effects/DbError.js'
 import type { Driver, DriverConnection } from '../../src/effects/Driver.js'
+import type { ServerUrlParts } from '../../src/effects/driverSupport.js'
 import { mysqlDriver, mysqlDriverConfig, type MysqlDriverConfig } from '../../src/dialects/mysql/driver.js'
 import { postgresDriver, postgresDriverConfig, type PostgresDriverConfig } from '../../src/dialects/postgres/driver.js'
 import { sqliteDriver } from '../../src/dialects/sqlite/driver.js'
@@ -61,14 +62,7 @@ const randomName = (): string =>
     .padStart(6, '0')}`
 
 /** Splits a server URL into the parts the drivers' config builders read. */
-const urlParts = (url: string): E.Either<string, {
-  readonly host?: string
-  readonly port?: number
-  readonly user?: string
-  readonly password?: string
-  readonly database?: string
-  readonly options: Readonly<Record<string, string>>
-}> => {
+const urlParts = (url: string): E.Either<string, ServerUrlParts> => {
   try {
     const u = new URL(url)
     const db = decodeURIComponent(u.pathname.replace(/^\//, ''))

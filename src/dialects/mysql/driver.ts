@@ -19,6 +19,7 @@ import type { Readable } from 'node:stream'
 import type { Compiled } from '../../compile/Compiled.js'
 import type { DbError } from '../../effects/DbError.js'
 import type { Driver, DriverConnection, QueryResult, RawRow } from '../../effects/Driver.js'
+import * as support from '../../effects/driverSupport.js'
 import { mysql as mysqlDialect } from './dialect.js'
 import { classifyConnectError, classifyQueryError, isConnectionLost } from './errors.js'
 
@@ -64,19 +65,11 @@ export const defaultSqlMode =
   'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO'
 
 /**
- * The parts of a parsed engine URL a driver reads (structurally, `ServerConfig` from
- * `src/effects/url.ts`).
+ * The parts of a parsed engine URL a driver reads (defined in `src/effects/driverSupport.ts`).
  *
  * @category dialects
  */
-export interface ServerUrlParts {
-  readonly host?: string
-  readonly port?: number
-  readonly user?: string
-  readonly password?: string
-  readonly database?: string
-  readonly options: Readonly<Record<string, string>>
-}
+export type ServerUrlParts = support.ServerUrlParts
 
 const knownMysqlOptions: ReadonlyArray<string> = ['ssl', 'sslmode', 'connect_timeout', 'sql_mode', 'socket', 'prepared']
 
@@ -96,30 +89,19 @@ const truthy = (s: string): boolean | undefined =>
  */
 export const mysqlDriverConfig = (url: ServerUrlParts): E.Either<DbError, MysqlDriverConfig> => {
   const q = url.options
-  const unknown = Object.keys(q).filter((k) => !knownMysqlOptions.includes(k))
-  if (unknown.length > 0)
-    return E.left({
-      _tag: 'ConfigError',
-      message: `unknown MySQL URL option(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')}; known: ${knownMysqlOptions.join(', ')}`,
-    })
-  const timeout = q['connect_timeout']
-  if (timeout !== undefined && !/^\d+(\.\d+)?$/.test(timeout))
-    return E.left({ _tag: 'ConfigError', message: `connect_timeout must be a number of seconds, got ${JSON.stringify(timeout)}` })
-  const sslmode = q['sslmode']
-  if (sslmode !== undefined && !['disable', 'prefer', 'require', 'verify-ca', 'verify-full'].includes(sslmode))
-    return E.left({ _tag: 'ConfigError', message: `unknown sslmode ${JSON.stringify(sslmode)}` })
+  const known = support.checkKnownOptions('MySQL', q, knownMysqlOptions)
+  if (E.isLeft(known)) return known
+  const timeout = support.connectTimeoutMsOf(q['connect_timeout'])
+  if (E.isLeft(timeout)) return timeout
+  const sslByMode = support.sslOfMode(q['sslmode'], ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'])
+  if (E.isLeft(sslByMode)) return sslByMode
   const sslFlag = q['ssl'] === undefined ? undefined : truthy(q['ssl'])
   if (q['ssl'] !== undefined && sslFlag === undefined)
     return E.left({ _tag: 'ConfigError', message: `ssl must be true or false, got ${JSON.stringify(q['ssl'])}` })
   const prepared = q['prepared'] === undefined ? undefined : truthy(q['prepared'])
   if (q['prepared'] !== undefined && prepared === undefined)
     return E.left({ _tag: 'ConfigError', message: `prepared must be true or false, got ${JSON.stringify(q['prepared'])}` })
-  const ssl =
-    sslmode === 'require'
-      ? { rejectUnauthorized: false }
-      : sslmode === 'verify-ca' || sslmode === 'verify-full' || sslFlag === true
-        ? true
-        : undefined
+  const ssl = sslByMode.right ?? (sslFlag === true ? true : undefined)
   return E.right({
     ...(url.host !== undefined ? { host: url.host } : {}),
     ...(url.port !== undefined ? { port: url.port } : {}),
@@ -128,7 +110,7 @@ export const mysqlDriverConfig = (url: ServerUrlParts): E.Either<DbError, MysqlD
     ...(url.password !== undefined ? { password: url.password } : {}),
     ...(url.database !== undefined ? { database: url.database } : {}),
     ...(ssl !== undefined ? { ssl } : {}),
-    ...(timeout !== undefined ? { connectTimeoutMs: Math.round(Number(timeout) * 1000) } : {}),
+    ...(timeout.right !== undefined ? { connectTimeoutMs: timeout.right } : {}),
     ...(q['sql_mode'] !== undefined ? { sqlMode: q['sql_mode'] } : {}),
     ...(prepared !== undefined ? { preparedStatements: prepared } : {}),
   })
@@ -220,40 +202,22 @@ export const threadId = (c: DriverConnection): number | undefined => threadIds.g
 
 let nextId = 1
 
-const wrap = (native: mysql.Connection, state: { broken: boolean }, prepared: boolean): DriverConnection => {
+const wrap = (native: mysql.Connection, state: support.ConnectionState, prepared: boolean): DriverConnection => {
   const id = nextId++
-
-  const lost = (sql: string): DbError => ({
-    _tag: 'QueryError',
-    kind: 'ConnectionLost',
-    message: 'the connection to MySQL was lost',
-    sql,
-    cause: undefined,
-  })
-
-  const onError =
-    (sql: string) =>
-    (e: unknown): DbError => {
-      if (isConnectionLost(e)) state.broken = true
-      return classifyQueryError(sql)(e)
-    }
+  const guard = support.statementGuard('MySQL', state, { classifyQueryError, isConnectionLost })
 
   /** Runs one statement; checks for a dead connection when run, not when built. */
-  const run =
-    (sql: string, params: ReadonlyArray<unknown>): TE.TaskEither<DbError, unknown> =>
-    () =>
-      state.broken
-        ? Promise.resolve(E.left(lost(sql)))
-        : TE.tryCatch(
-            () =>
-              new Promise<unknown>((resolve, reject) => {
-                const done = (err: unknown, result: unknown): void => (err ? reject(err) : resolve(result))
-                if (params.length === 0) native.query({ sql }, done)
-                else if (prepared) native.execute({ sql, values: params.map(binaryParam) }, done)
-                else native.query({ sql, values: params.map(textParam) }, done)
-              }),
-            onError(sql),
-          )()
+  const run = (sql: string, params: ReadonlyArray<unknown>): TE.TaskEither<DbError, unknown> =>
+    guard.run(
+      sql,
+      () =>
+        new Promise<unknown>((resolve, reject) => {
+          const done = (err: unknown, result: unknown): void => (err ? reject(err) : resolve(result))
+          if (params.length === 0) native.query({ sql }, done)
+          else if (prepared) native.execute({ sql, values: params.map(binaryParam) }, done)
+          else native.query({ sql, values: params.map(textParam) }, done)
+        }),
+    )
 
   const execute = (stmt: Compiled): TE.TaskEither<DbError, QueryResult> =>
     pipe(
@@ -271,13 +235,11 @@ const wrap = (native: mysql.Connection, state: { broken: boolean }, prepared: bo
     )
 
   async function* stream(stmt: Compiled, batchSize: number): AsyncGenerator<ReadonlyArray<RawRow>> {
-    const size = Math.max(1, Math.floor(batchSize))
-    if (state.broken) throw lost(stmt.sql)
+    const size = support.batchSizeOf(batchSize)
+    if (state.broken) throw guard.lost(stmt.sql)
     if (stmt.kind === 'insert' || stmt.kind === 'update' || stmt.kind === 'delete' || stmt.kind === 'ddl') {
       // DML (MariaDB's … RETURNING included): run at once, hand out its rows in batches.
-      const r = await execute(stmt)()
-      if (E.isLeft(r)) throw r.left
-      for (let i = 0; i < r.right.rows.length; i += size) yield r.right.rows.slice(i, i + size)
+      yield* support.inBatches((await support.orThrow(execute(stmt))).rows, size)
       return
     }
     // The text protocol's row stream; its buffer holds at most `size` rows, then mysql2
@@ -287,7 +249,7 @@ const wrap = (native: mysql.Connection, state: { broken: boolean }, prepared: bo
       .stream({ highWaterMark: size })
     const it = rows[Symbol.asyncIterator]()
     const next = (): Promise<E.Either<DbError, IteratorResult<unknown>>> =>
-      TE.tryCatch(() => it.next(), onError(stmt.sql))()
+      TE.tryCatch(() => it.next(), guard.failure(stmt.sql))()
     let finished = false
     try {
       for (;;) {
@@ -320,23 +282,11 @@ const wrap = (native: mysql.Connection, state: { broken: boolean }, prepared: bo
     }
   }
 
-  const ping: TE.TaskEither<DbError, void> = pipe(
-    run('SELECT 1', []),
-    TE.bimap(
-      (e): DbError => ({
-        _tag: 'ConnectionError',
-        message: `MySQL ping failed: ${e._tag === 'QueryError' ? e.message : e._tag}`,
-        cause: e,
-      }),
-      (): void => undefined,
-    ),
-  )
-
   const conn: DriverConnection = {
     id,
     execute,
     stream,
-    ping,
+    ping: support.pingWith('MySQL', run('SELECT 1', [])),
     close: async () => {
       const wasBroken = state.broken
       state.broken = true
@@ -402,35 +352,10 @@ export const mysqlDriver = (config: MysqlDriverConfig): Driver => {
     TE.fromEither(connectionOptions(config)),
     TE.chain(open),
     TE.chain(init),
-    TE.map((native) => {
-      const state = { broken: false }
-      native.removeAllListeners('error')
-      native.on('error', () => {
-        state.broken = true
-      })
-      native.on('end', () => {
-        state.broken = true
-      })
-      return wrap(native, state, prepared)
-    }),
+    TE.map((native) => wrap(native, support.watchConnection(native), prepared)),
   )
 
-  const terminate = (victim: DriverConnection): TE.TaskEither<DbError, void> => {
-    const tid = threadIds.get(victim)
-    if (tid === undefined)
-      return TE.left({ _tag: 'ConnectionError', message: 'terminate: not a connection opened by this MySQL driver' })
-    return pipe(
-      connect,
-      TE.chain((killer) => async () => {
-        const r = await killer.execute({ sql: `KILL ${Math.trunc(tid)}`, params: [], kind: 'raw', columns: [] })()
-        await killer.close()
-        return pipe(
-          r,
-          E.map(() => undefined),
-        )
-      }),
-    )
-  }
+  const terminate = support.terminateWith('MySQL', threadId, connect, (tid) => ({ sql: `KILL ${Math.trunc(tid)}`, params: [], kind: 'raw', columns: [] }))
 
   return { dialect: mysqlDialect, connect, singleConnection: false, terminate }
 }

@@ -15,6 +15,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import type { Compiled } from '../../compile/Compiled.js'
 import type { DbError } from '../../effects/DbError.js'
 import type { Driver, DriverConnection, QueryResult, RawRow } from '../../effects/Driver.js'
+import * as support from '../../effects/driverSupport.js'
 import { postgres } from './dialect.js'
 import { classifyConnectError, classifyQueryError, isConnectionLost } from './errors.js'
 
@@ -102,19 +103,11 @@ const clientConfig = (c: PostgresDriverConfig): E.Either<DbError, pg.ClientConfi
 }
 
 /**
- * The parts of a parsed engine URL a driver reads (structurally, `ServerConfig` from
- * `src/effects/url.ts`).
+ * The parts of a parsed engine URL a driver reads (defined in `src/effects/driverSupport.ts`).
  *
  * @category dialects
  */
-export interface ServerUrlParts {
-  readonly host?: string
-  readonly port?: number
-  readonly user?: string
-  readonly password?: string
-  readonly database?: string
-  readonly options: Readonly<Record<string, string>>
-}
+export type ServerUrlParts = support.ServerUrlParts
 
 /** URL options {@link postgresDriverConfig} understands. */
 const knownPgOptions: ReadonlyArray<string> = ['schema', 'options', 'sslmode', 'application_name', 'connect_timeout', 'host']
@@ -132,18 +125,12 @@ const knownPgOptions: ReadonlyArray<string> = ['schema', 'options', 'sslmode', '
  */
 export const postgresDriverConfig = (url: ServerUrlParts): E.Either<DbError, PostgresDriverConfig> => {
   const q = url.options
-  const unknown = Object.keys(q).filter((k) => !knownPgOptions.includes(k))
-  if (unknown.length > 0)
-    return E.left({
-      _tag: 'ConfigError',
-      message: `unknown PostgreSQL URL option(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')}; known: ${knownPgOptions.join(', ')}`,
-    })
-  const sslmode = q['sslmode']
-  if (sslmode !== undefined && !['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'].includes(sslmode))
-    return E.left({ _tag: 'ConfigError', message: `unknown sslmode ${JSON.stringify(sslmode)}` })
-  const timeout = q['connect_timeout']
-  if (timeout !== undefined && !/^\d+(\.\d+)?$/.test(timeout))
-    return E.left({ _tag: 'ConfigError', message: `connect_timeout must be a number of seconds, got ${JSON.stringify(timeout)}` })
+  const known = support.checkKnownOptions('PostgreSQL', q, knownPgOptions)
+  if (E.isLeft(known)) return known
+  const ssl = support.sslOfMode(q['sslmode'], ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'])
+  if (E.isLeft(ssl)) return ssl
+  const timeout = support.connectTimeoutMsOf(q['connect_timeout'])
+  if (E.isLeft(timeout)) return timeout
   const host = q['host'] ?? url.host
   return E.right({
     ...(host !== undefined ? { host } : {}),
@@ -153,9 +140,9 @@ export const postgresDriverConfig = (url: ServerUrlParts): E.Either<DbError, Pos
     ...(url.database !== undefined ? { database: url.database } : {}),
     ...(q['schema'] !== undefined ? { schema: q['schema'] } : {}),
     ...(q['options'] !== undefined ? { options: q['options'] } : {}),
-    ...(sslmode === 'require' ? { ssl: { rejectUnauthorized: false } } : sslmode === 'verify-ca' || sslmode === 'verify-full' ? { ssl: true } : {}),
+    ...(ssl.right !== undefined ? { ssl: ssl.right } : {}),
     ...(q['application_name'] !== undefined ? { applicationName: q['application_name'] } : {}),
-    ...(timeout !== undefined ? { connectTimeoutMs: Math.round(Number(timeout) * 1000) } : {}),
+    ...(timeout.right !== undefined ? { connectTimeoutMs: timeout.right } : {}),
   })
 }
 
@@ -186,36 +173,16 @@ let nextId = 1
 export const backendPid = (c: DriverConnection): number | undefined => backendPids.get(c)
 
 /** Wraps a connected client. */
-const wrap = (client: pg.Client, state: { broken: boolean }): DriverConnection => {
+const wrap = (client: pg.Client, state: support.ConnectionState): DriverConnection => {
   const id = nextId++
   let cursors = 0
-
-  const lost = (sql: string): DbError => ({
-    _tag: 'QueryError',
-    kind: 'ConnectionLost',
-    message: 'the connection to PostgreSQL was lost',
-    sql,
-    cause: undefined,
-  })
+  const guard = support.statementGuard('PostgreSQL', state, { classifyQueryError, isConnectionLost })
 
   /** Runs one statement; checks for a dead connection when run, not when built. */
-  const run =
-    (sql: string, params: ReadonlyArray<unknown>): TE.TaskEither<DbError, pg.QueryResult> =>
-    () =>
-      state.broken
-        ? Promise.resolve(E.left(lost(sql)))
-        : TE.tryCatch(
-            async () =>
-              lastResult(
-                await client.query<RawRow>(
-                  params.length === 0 ? { text: sql } : { text: sql, values: params as Array<unknown> },
-                ),
-              ),
-            (e) => {
-              if (isConnectionLost(e)) state.broken = true
-              return classifyQueryError(sql)(e)
-            },
-          )()
+  const run = (sql: string, params: ReadonlyArray<unknown>): TE.TaskEither<DbError, pg.QueryResult> =>
+    guard.run(sql, async () =>
+      lastResult(await client.query<RawRow>(params.length === 0 ? { text: sql } : { text: sql, values: params as Array<unknown> })),
+    )
 
   const execute = (stmt: Compiled): TE.TaskEither<DbError, QueryResult> =>
     pipe(
@@ -223,35 +190,27 @@ const wrap = (client: pg.Client, state: { broken: boolean }): DriverConnection =
       TE.map((r): QueryResult => ({ rows: r.rows as ReadonlyArray<RawRow>, rowsAffected: affected(r) })),
     )
 
-  /** Runs a TaskEither inside the async iterator, throwing its Left as a DbError value. */
-  const must = async <A>(t: TE.TaskEither<DbError, A>): Promise<A> => {
-    const r = await t()
-    if (E.isLeft(r)) throw r.left
-    return r.right
-  }
-
   async function* stream(stmt: Compiled, batchSize: number): AsyncGenerator<ReadonlyArray<RawRow>> {
-    const size = Math.max(1, Math.floor(batchSize))
+    const size = support.batchSizeOf(batchSize)
     if (!cursorable(stmt)) {
       // DECLARE takes only SELECT/VALUES: run DML (… RETURNING) at once, hand out its rows in batches.
-      const all = await must(execute(stmt))
-      for (let i = 0; i < all.rows.length; i += size) yield all.rows.slice(i, i + size)
+      yield* support.inBatches((await support.orThrow(execute(stmt))).rows, size)
       return
     }
     // A cursor lives in a transaction: the caller's when there is one, otherwise our own.
     const own = client.getTransactionStatus() === 'I'
     const name = `athanor_cursor_${++cursors}`
     let done = false
-    if (own) await must(run('BEGIN', []))
+    if (own) await support.orThrow(run('BEGIN', []))
     try {
-      await must(run(`DECLARE ${name} NO SCROLL CURSOR FOR ${stmt.sql}`, stmt.params))
+      await support.orThrow(run(`DECLARE ${name} NO SCROLL CURSOR FOR ${stmt.sql}`, stmt.params))
       for (;;) {
-        const r = await must(run(`FETCH FORWARD ${size} FROM ${name}`, []))
+        const r = await support.orThrow(run(`FETCH FORWARD ${size} FROM ${name}`, []))
         if (r.rows.length > 0) yield r.rows as ReadonlyArray<RawRow>
         if (r.rows.length < size) break
       }
-      await must(run(`CLOSE ${name}`, []))
-      if (own) await must(run('COMMIT', []))
+      await support.orThrow(run(`CLOSE ${name}`, []))
+      if (own) await support.orThrow(run('COMMIT', []))
       done = true
     } finally {
       if (!done && !state.broken) {
@@ -261,23 +220,11 @@ const wrap = (client: pg.Client, state: { broken: boolean }): DriverConnection =
     }
   }
 
-  const ping: TE.TaskEither<DbError, void> = pipe(
-    run('SELECT 1', []),
-    TE.bimap(
-      (e): DbError => ({
-        _tag: 'ConnectionError',
-        message: `PostgreSQL ping failed: ${e._tag === 'QueryError' ? e.message : e._tag}`,
-        cause: e,
-      }),
-      (): void => undefined,
-    ),
-  )
-
   const conn: DriverConnection = {
     id,
     execute,
     stream,
-    ping,
+    ping: support.pingWith('PostgreSQL', run('SELECT 1', [])),
     close: async () => {
       state.broken = true
       await TE.tryCatch(
@@ -319,40 +266,15 @@ export const postgresDriver = (config: PostgresDriverConfig): Driver => {
 
   const connect: TE.TaskEither<DbError, DriverConnection> = pipe(
     open,
-    TE.map((client) => {
-      const state = { broken: false }
-      client.removeAllListeners('error')
-      client.on('error', () => {
-        state.broken = true
-      })
-      client.on('end', () => {
-        state.broken = true
-      })
-      return wrap(client, state)
-    }),
+    TE.map((client) => wrap(client, support.watchConnection(client))),
   )
 
-  const terminate = (victim: DriverConnection): TE.TaskEither<DbError, void> => {
-    const pid = backendPids.get(victim)
-    if (pid === undefined)
-      return TE.left({ _tag: 'ConnectionError', message: 'terminate: not a connection opened by this PostgreSQL driver' })
-    return pipe(
-      connect,
-      TE.chain((killer) => async () => {
-        const r = await killer.execute({
-          sql: 'SELECT pg_terminate_backend($1) AS ok',
-          params: [pid],
-          kind: 'query',
-          columns: [],
-        })()
-        await killer.close()
-        return pipe(
-          r,
-          E.map(() => undefined),
-        )
-      }),
-    )
-  }
+  const terminate = support.terminateWith('PostgreSQL', backendPid, connect, (pid) => ({
+    sql: 'SELECT pg_terminate_backend($1) AS ok',
+    params: [pid],
+    kind: 'query',
+    columns: [],
+  }))
 
   return { dialect: postgres, connect, singleConnection: false, terminate }
 }
