@@ -7,18 +7,15 @@
  * `S.load`), asserting the exact values, their subtype and their subtype's columns, and the
  * number of statements.
  */
-import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { asc, eq, integer, limit, offset, orderBy, table, text, varchar, where } from '../../src/algebra/index.js'
-import { createAll, dropAll } from '../../src/index.js'
-import { createEngine } from '../../src/createEngine.js'
-import type { Engine } from '../../src/effects/Engine.js'
 import { belongsTo, entity, hasMany, manyToMany, relations } from '../../src/mapping/Entity.js'
 import { isA, subEntity } from '../../src/mapping/inheritance.js'
-import { joined, json, load, selectin, subquery } from '../../src/mapping/loadOptions.js'
+import { load } from '../../src/mapping/loadOptions.js'
 import * as S from '../../src/mapping/session.js'
 import { describeEachDatabase } from '../support/databases.js'
+import { ok, ormSuite, strategies } from './support.js'
 
 const departments = table('il_departments', { id: integer().primaryKey(), name: varchar(50).notNull() })
 const staff = table('il_staff', {
@@ -74,19 +71,6 @@ const Project = relations(ProjectB, {
   members: manyToMany(StaffB, { through: memberships, orderBy: [asc(staff.c.name)] }),
 })
 
-const ok = <A>(e: E.Either<unknown, A>): A => {
-  if (E.isLeft(e)) throw new Error(JSON.stringify(e.left, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)))
-  return e.right
-}
-
-/** The four eager strategies and the statements each takes for one level of relationship. */
-const strategies = [
-  ['joined', joined, 1],
-  ['json', json, 1],
-  ['selectin', selectin, 2],
-  ['subquery', subquery, 2],
-] as const
-
 type Value = { readonly [k: string]: unknown }
 
 /** A value as [name, subtype, the subtype's own columns]: shows that it came back as the right subtype, whole. */
@@ -99,28 +83,11 @@ const who = (v: Value | null | undefined): unknown => {
 }
 
 describeEachDatabase('ORM loading through joined-table inheritance', (db) => {
-  let engine: Engine
-  let statements: string[] = []
-  beforeAll(async () => {
-    engine = ok(createEngine(db.url))
-    for (const s of ok(createAll(engine.dialect)(allTables))) ok(await engine.run(s)())
-    engine.on('beforeExecute', (e) => statements.push(e.sql))
+  const { engine, run, counted } = ormSuite(db, {
+    tables: allTables,
+    reset: ['il_memberships', 'il_projects', 'il_engineers', 'il_managers', 'il_staff', 'il_departments'].map((t) => `DELETE FROM ${t}`),
+    seed: () => seed(),
   })
-  afterAll(async () => {
-    for (const s of ok(dropAll(engine.dialect)(allTables))) await engine.run(s)()
-    await engine.dispose()
-  })
-  beforeEach(async () => {
-    for (const t of ['il_memberships', 'il_projects', 'il_engineers', 'il_managers', 'il_staff', 'il_departments']) ok(await engine.run(text(`DELETE FROM ${t}`))())
-    ok(await seed())
-    statements = []
-  })
-  const run = <A>(p: S.Session<A>) => S.runSession(engine, p)()
-  const counted = async <A>(p: S.Session<A>): Promise<readonly [A, ReadonlyArray<string>]> => {
-    const before = statements.length
-    const r = ok(await run(p))
-    return [r, statements.slice(before).filter((s) => /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)/i.test(s))]
-  }
 
   /**
    * R&D: Ada (engineer, ts), Bob (manager, 1000), Cy (intern); Ops: Dee (plain staff), Eve

@@ -4,9 +4,8 @@
  * JSON documents, binary, enums, uuids, floats) decodes to the same value as `selectin`,
  * `joined` and `subquery` give, for collections and for many-to-one relationships.
  */
-import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import {
   asc,
   bigint,
@@ -24,7 +23,6 @@ import {
   real,
   smallint,
   table,
-  text,
   textColumn,
   time,
   timestamp,
@@ -32,13 +30,11 @@ import {
   varchar,
   where,
 } from '../../src/algebra/index.js'
-import { createAll, dropAll } from '../../src/index.js'
-import { createEngine } from '../../src/createEngine.js'
-import type { Engine } from '../../src/effects/Engine.js'
 import { belongsTo, entity, hasMany, relations } from '../../src/mapping/Entity.js'
 import { joined, json, load, selectin, subquery } from '../../src/mapping/loadOptions.js'
 import * as S from '../../src/mapping/session.js'
 import { describeEachDatabase } from '../support/databases.js'
+import { ok, ormSuite } from './support.js'
 
 const holders = table('jp_holders', { id: integer().primaryKey(), name: varchar(20).notNull() })
 /** Rows of a collection ordered by a text column. */
@@ -92,11 +88,6 @@ const Holder = relations(HolderB, {
   labels: hasMany(LabelB, { orderBy: [asc(labels.c.label)] }),
 })
 const Sample = relations(SampleB, { holder: belongsTo(HolderB, { backPopulates: 'samples' }) })
-
-const ok = <A>(e: E.Either<unknown, A>): A => {
-  if (E.isLeft(e)) throw new Error(JSON.stringify(e.left, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)))
-  return e.right
-}
 
 const MAX_I64 = 9223372036854775807n
 const MIN_I64 = -9223372036854775808n
@@ -154,27 +145,10 @@ const edges = [
 ]
 
 describeEachDatabase('ORM json loading precision', (db) => {
-  let engine: Engine
-  let statements: string[] = []
-  beforeAll(async () => {
-    engine = ok(createEngine(db.url))
-    for (const s of ok(createAll(engine.dialect)(allTables))) ok(await engine.run(s)())
-    engine.on('beforeExecute', (e) => statements.push(e.sql))
+  const { run, counted } = ormSuite(db, {
+    tables: allTables,
+    reset: ['jp_labels', 'jp_amounts', 'jp_samples', 'jp_holders'].map((t) => `DELETE FROM ${t}`),
   })
-  afterAll(async () => {
-    for (const s of ok(dropAll(engine.dialect)(allTables))) await engine.run(s)()
-    await engine.dispose()
-  })
-  beforeEach(async () => {
-    for (const t of ['jp_labels', 'jp_amounts', 'jp_samples', 'jp_holders']) ok(await engine.run(text(`DELETE FROM ${t}`))())
-    statements = []
-  })
-  const run = <A>(p: S.Session<A>) => S.runSession(engine, p)()
-  const counted = async <A>(p: S.Session<A>): Promise<readonly [A, ReadonlyArray<string>]> => {
-    const before = statements.length
-    const r = ok(await run(p))
-    return [r, statements.slice(before).filter((s) => /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)/i.test(s))]
-  }
   /** Plain data (no session metadata), bytes as arrays, so results compare with toStrictEqual. */
   const plain = (v: unknown): unknown =>
     v instanceof Uint8Array ? [...v] : v instanceof Date ? v : Array.isArray(v) ? v.map(plain) : typeof v === 'object' && v !== null ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)])) : v

@@ -6,46 +6,24 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { asc, eq, join, limit, offset, orderBy, text, where } from '../../src/algebra/index.js'
-import { createAll, dropAll } from '../../src/index.js'
-import { createEngine } from '../../src/createEngine.js'
-import type { Engine } from '../../src/effects/Engine.js'
 import { isA } from '../../src/mapping/inheritance.js'
 import { containsEager, joined, json, load, raise, selectin, subquery } from '../../src/mapping/loadOptions.js'
 import * as S from '../../src/mapping/session.js'
 import { describeEachDatabase } from '../support/databases.js'
+import { ok, ormSuite } from './support.js'
 import { allTables, Author, authors, Book, books, Category, Employee, Engineer, Manager, PassiveAuthor, Review, Tag } from './fixtures.js'
 
-const ok = <A>(e: E.Either<unknown, A>): A => {
-  if (E.isLeft(e)) throw new Error(JSON.stringify(e.left, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)))
-  return e.right
-}
-
 describeEachDatabase('ORM relationships', (db) => {
-  let engine: Engine
-  let statements: string[] = []
-  beforeAll(async () => {
-    engine = ok(createEngine(db.url))
-    for (const s of ok(createAll(engine.dialect)(allTables))) ok(await engine.run(s)())
-    engine.on('beforeExecute', (e) => statements.push(e.sql))
+  const { engine, run, counted } = ormSuite(db, {
+    tables: allTables,
+    reset: [
+      ...['o_book_tags', 'o_reviews', 'o_books', 'o_profiles', 'o_tags', 'o_authors', 'o_engineers', 'o_employees'].map((t) => `DELETE FROM ${t}`),
+      'UPDATE o_categories SET parent_id = NULL',
+      'DELETE FROM o_categories',
+    ],
   })
-  afterAll(async () => {
-    for (const s of ok(dropAll(engine.dialect)(allTables))) await engine.run(s)()
-    await engine.dispose()
-  })
-  beforeEach(async () => {
-    for (const t of ['o_book_tags', 'o_reviews', 'o_books', 'o_profiles', 'o_tags', 'o_authors', 'o_engineers', 'o_employees']) ok(await engine.run(text(`DELETE FROM ${t}`))())
-    ok(await engine.run(text('UPDATE o_categories SET parent_id = NULL'))())
-    ok(await engine.run(text('DELETE FROM o_categories'))())
-    statements = []
-  })
-  const run = <A>(p: S.Session<A>) => S.runSession(engine, p)()
-  const counted = async <A>(p: S.Session<A>): Promise<readonly [A, ReadonlyArray<string>]> => {
-    const before = statements.length
-    const r = ok(await run(p))
-    return [r, statements.slice(before).filter((s) => /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)/i.test(s))]
-  }
 
   const seed = (n: number, perAuthor: number, reviewsPer: number) =>
     run(
@@ -65,7 +43,6 @@ describeEachDatabase('ORM relationships', (db) => {
 
   it('selectin of 1,000 authors with books and their reviews is exactly 3 statements', async () => {
     ok(await seed(1000, 5, 1))
-    statements = []
     const [all, sql] = await counted(S.all(Author, orderBy(asc(authors.c.id)), load(selectin(Author.books, selectin(Book.reviews)))))
     expect(sql).toHaveLength(3)
     expect(all).toHaveLength(1000)

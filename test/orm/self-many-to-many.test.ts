@@ -5,18 +5,15 @@
  * directions with joined, json, selectin, subquery and lazy `S.load`, back-populates in the
  * session, and removing links (or a user) deleting exactly the association rows concerned.
  */
-import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as O from 'fp-ts/lib/Option.js'
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { asc, eq, integer, limit, offset, orderBy, table, text, varchar, where } from '../../src/algebra/index.js'
-import { createAll, dropAll } from '../../src/index.js'
-import { createEngine } from '../../src/createEngine.js'
-import type { Engine } from '../../src/effects/Engine.js'
 import { entity, manyToMany, relations } from '../../src/mapping/Entity.js'
-import { joined, json, load, selectin, subquery } from '../../src/mapping/loadOptions.js'
+import { json, load, selectin } from '../../src/mapping/loadOptions.js'
 import * as S from '../../src/mapping/session.js'
 import { describeEachDatabase } from '../support/databases.js'
+import { ok, ormSuite, strategies } from './support.js'
 
 const users = table('sm_users', { id: integer().primaryKey(), name: varchar(20).notNull() })
 const follows = table(
@@ -36,43 +33,14 @@ const User = relations(UserB, {
   followers: manyToMany(UserB, { through: follows, sourceColumn: () => follows.c.followeeId, targetColumn: () => follows.c.followerId, backPopulates: 'following', orderBy: [asc(users.c.name)] }),
 })
 
-const ok = <A>(e: E.Either<unknown, A>): A => {
-  if (E.isLeft(e)) throw new Error(JSON.stringify(e.left, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)))
-  return e.right
-}
-
-const strategies = [
-  ['joined', joined, 1],
-  ['json', json, 1],
-  ['selectin', selectin, 2],
-  ['subquery', subquery, 2],
-] as const
-
 type Named = { readonly name: string }
 const names = (xs: ReadonlyArray<Named>): ReadonlyArray<string> => xs.map((x) => x.name)
 
 describeEachDatabase('ORM self-referential many-to-many', (db) => {
-  let engine: Engine
-  let statements: string[] = []
-  beforeAll(async () => {
-    engine = ok(createEngine(db.url))
-    for (const s of ok(createAll(engine.dialect)(allTables))) ok(await engine.run(s)())
-    engine.on('beforeExecute', (e) => statements.push(e.sql))
+  const { engine, run, counted } = ormSuite(db, {
+    tables: allTables,
+    reset: ['sm_follows', 'sm_users'].map((t) => `DELETE FROM ${t}`),
   })
-  afterAll(async () => {
-    for (const s of ok(dropAll(engine.dialect)(allTables))) await engine.run(s)()
-    await engine.dispose()
-  })
-  beforeEach(async () => {
-    for (const t of ['sm_follows', 'sm_users']) ok(await engine.run(text(`DELETE FROM ${t}`))())
-    statements = []
-  })
-  const run = <A>(p: S.Session<A>) => S.runSession(engine, p)()
-  const counted = async <A>(p: S.Session<A>): Promise<readonly [A, ReadonlyArray<string>]> => {
-    const before = statements.length
-    const r = ok(await run(p))
-    return [r, statements.slice(before).filter((s) => /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)/i.test(s))]
-  }
   /** The association rows, as [follower, followee] names. */
   const edges = async () =>
     ok(await engine.execute(text('SELECT a.name AS follower, b.name AS followee FROM sm_follows f JOIN sm_users a ON a.id = f.follower_id JOIN sm_users b ON b.id = f.followee_id ORDER BY a.name, b.name'))()).map((r) => {
