@@ -14,7 +14,7 @@ import { table } from '../algebra/Table.js'
 import { mysql, mysqlDialect, postgres, sqlite } from '../../test/support/dialects.js'
 import { DIALECTS, expectSql, unsupportedOn } from '../../test/support/sql.js'
 import { cacheStats, clearCache, compile, compileUncached, shapeKey, type Compilable } from './compile.js'
-import { rememberAllClauses } from './shape.js'
+import { rememberAllClauses } from './clauseMemo.js'
 
 const t = table('t', { id: integer().primaryKey(), a: integer(), b: integer(), s: varchar(50), g: integer() })
 const sel = (e: Expr<unknown>) => pipe(A.select({ x: e }), A.from(t))

@@ -10,8 +10,9 @@ import type { Assignment, DeleteNode, InsertNode, OnConflict, SelectItem, TableR
 import { invalid, unsupported } from './CompileError.js'
 import { expr, P, value } from './expr.js'
 import { compileQuery, fromList, selectItems, tableName, withClause } from './select.js'
-import { countSlots, unnestTypes } from './shape.js'
+import { countSlots } from './shape.js'
 import { emitArrayParams, fail, type Ctx } from './state.js'
+import { unnestTypes } from './unnest.js'
 
 const target = (c: Ctx, t: TableRefNode): string => tableName(c, t.name, t.schema) + (t.alias === undefined ? '' : ' AS ' + c.q(t.alias))
 

@@ -8,7 +8,7 @@ import { table } from '../algebra/Table.js'
 import { DIALECTS } from '../../test/support/sql.js'
 import { postgres, sqlite } from '../../test/support/dialects.js'
 import { cacheStats, clearCache, compile, compileUncached, shapeKey, type Compilable } from './compile.js'
-import { clauseMemoHits, rememberAllClauses } from './shape.js'
+import { clauseMemoHits, rememberAllClauses } from './clauseMemo.js'
 
 const users = table('users', { id: integer().primaryKey(), name: varchar(100).notNull(), active: boolean().notNull(), at: timestamp() })
 const posts = table('posts', { id: integer().primaryKey(), userId: integer().named('user_id').notNull(), title: varchar(200).notNull() })
