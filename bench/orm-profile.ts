@@ -6,7 +6,7 @@
  *   NODE_PATH=$PWD/node_modules node --cpu-prof --cpu-prof-dir=/tmp/prof /tmp/athprof/orm-profile.cjs persist sqlite [authors] [reps]
  *   npx tsx bench/profile-summary.ts /tmp/prof/<file>.cpuprofile 30
  *
- * Targets: persist | load | load-raw | load-execute | graph-raw | graph-kysely | selectin | joined | json | state-get | state-add | state-update, then the database.
+ * Targets: persist | persist-raw | load | load-raw | load-execute | graph-raw | graph-kysely | selectin | joined | json | state-get | state-add | state-update, then the database.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { asc, orderBy, select } from '../src/algebra/index.js'
@@ -16,7 +16,7 @@ import * as S from '../src/mapping/session.js'
 import { benchRows } from './data.js'
 import { type DbName, provision } from './databases.js'
 import { rawInsert } from './insert.js'
-import { kyselyGraph, rawGraph } from './orm.js'
+import { kyselyGraph, rawGraph, rawPersist } from './orm.js'
 import { Author, authors, Book, extraDdl, graphInput, Item, items, ormTables } from './orm-model.js'
 import { openPeers } from './peers.js'
 
@@ -57,6 +57,15 @@ const main = async (): Promise<void> => {
           ok(await S.runSession(engine, S.all(Item))())
         }
         break
+      case 'persist-raw': {
+        const c = rawPersist(p, input)
+        run = async () => {
+          await p.exec('DELETE FROM orm_books')
+          await p.exec('DELETE FROM orm_authors')
+          await c.run()
+        }
+        break
+      }
       case 'load-raw':
       case 'load-execute': {
         await rawInsert(p, 'orm_items', benchRows(n))

@@ -123,7 +123,8 @@ const bookParams = (input: ReadonlyArray<AuthorInput>, ids: ReadonlyArray<number
   return out
 }
 
-const rawPersist = (p: Peers, input: ReadonlyArray<AuthorInput>): MacroCandidate => {
+/** The raw driver persisting the graph with multi-row inserts (also used by bench/orm-profile.ts). */
+export const rawPersist = (p: Peers, input: ReadonlyArray<AuthorInput>): MacroCandidate => {
   const raw = p.raw
   const nBooks = input.reduce((n, a) => n + a.books.length, 0)
   switch (raw._tag) {
