@@ -32,7 +32,9 @@ import {
   alias,
 } from '../src/algebra/index.js'
 import { t0, t1, toDatabase } from './arbitraries/schema.js'
-import { dialectOptions, evaluate, likeMatch } from './reference/evaluate.js'
+import { dialectOptions } from './reference/context.js'
+import { evaluate } from './reference/evaluate.js'
+import { likeMatch } from './reference/like.js'
 import { compareText } from './reference/values.js'
 
 const db = toDatabase({

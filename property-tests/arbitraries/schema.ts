@@ -11,7 +11,7 @@
  */
 import fc from 'fast-check'
 import { boolean, double, integer, table, varchar } from '../../src/algebra/index.js'
-import type { Database } from '../reference/evaluate.js'
+import type { Database } from '../reference/context.js'
 import type { Value } from '../reference/values.js'
 import { nullable, quarter, smallInt, smallText } from './values.js'
 
