@@ -81,6 +81,36 @@ describe('PersistentMap', () => {
     )
   })
 
+  it('removals past the sweep threshold (many keys set, then most removed) keep every version right', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 300 })), { minLength: 100, maxLength: 600 }), (steps) => {
+        const versions: PersistentMap<number, number>[] = [PersistentMap.empty()]
+        const models: Map<number, number>[] = [new Map()]
+        // First fill, then the generated mix (deletes weighted by the boolean).
+        let v = versions[0]
+        const model = new Map<number, number>()
+        for (let k = 0; k <= 300; k++) {
+          v = v.set(k, k)
+          model.set(k, k)
+        }
+        versions.push(v)
+        models.push(new Map(model))
+        for (const [remove, k] of steps) {
+          v = remove || k % 3 !== 0 ? v.delete(k) : v.set(k, -k)
+          if (remove || k % 3 !== 0) model.delete(k)
+          else model.set(k, -k)
+          versions.push(v)
+          models.push(new Map(model))
+        }
+        for (let i = versions.length - 1; i >= 0; i -= 7) {
+          expect(versions[i].size).toBe(models[i].size)
+          expect(sorted(versions[i])).toEqual(sorted(models[i]))
+        }
+      }),
+      { numRuns: 30 },
+    )
+  })
+
   it('an old version far behind gets its own copy, and both stay right when used alternately', () => {
     let m = PersistentMap.empty<number, number>()
     const start = m.set(-1, -1)

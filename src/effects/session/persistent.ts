@@ -15,12 +15,50 @@
  * @internal
  */
 
-/** Marks a key absent in a difference. */
+/** Marks a key absent: in a difference, and as a tombstone in a store. */
 const ABSENT: unique symbol = Symbol('absent')
 type Slot<V> = V | typeof ABSENT
 
 /** Beyond this many differences, an old version is copied rather than rerooted. */
 const REROOT_LIMIT = 256
+
+/**
+ * The entries a holder owns. A removed key stays as a tombstone (ABSENT) instead of a native
+ * `delete`: V8 keeps deleted entries in their hash chains until the next rehash, so a big Map
+ * that has one key set and deleted again and again (a session re-used from the same state, a
+ * flush undone) walks ever longer chains. Tombstones are swept once they outnumber the entries.
+ */
+interface Store<K, V> {
+  map: Map<K, Slot<V>>
+  dead: number
+}
+
+const storeOf = <K, V>(entries?: Iterable<readonly [K, V]>): Store<K, V> => ({ map: new Map<K, Slot<V>>(entries), dead: 0 })
+
+/** Sets `key`'s slot in a store, keeping the tombstone count. */
+const put = <K, V>(store: Store<K, V>, key: K, value: Slot<V>): void => {
+  const before = store.map.get(key)
+  if (value === ABSENT) {
+    if (before === undefined || before === ABSENT) return
+    store.dead++
+  } else if (before === ABSENT) store.dead--
+  store.map.set(key, value)
+}
+
+/** The slot of `key` as a difference records it. */
+const slotOf = <K, V>(store: Store<K, V>, key: K): Slot<V> => {
+  const v = store.map.get(key)
+  return v === undefined ? ABSENT : v
+}
+
+/** Drops the tombstones once they outnumber the entries (amortised: a sweep follows as many removals). */
+const sweep = <K, V>(store: Store<K, V>): void => {
+  if (store.dead <= 32 || store.dead <= store.map.size - store.dead) return
+  const live = new Map<K, Slot<V>>()
+  for (const [k, v] of store.map) if (v !== ABSENT) live.set(k, v)
+  store.map = live
+  store.dead = 0
+}
 
 /**
  * A persistent map. `set` and `delete` return a new version and leave this one as it was.
@@ -29,13 +67,13 @@ const REROOT_LIMIT = 256
  */
 export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
   /** The entries, when this version holds them; otherwise undefined and `next` is set. */
-  private m: Map<K, V> | undefined
+  private m: Store<K, V> | undefined
   /** The difference to `next`: this version's value of `k` (ABSENT: not present). */
   private k: K | undefined
   private v: Slot<V> | undefined
   private next: PersistentMap<K, V> | undefined
 
-  private constructor(m: Map<K, V> | undefined) {
+  private constructor(m: Store<K, V> | undefined) {
     this.m = m
     this.k = undefined
     this.v = undefined
@@ -44,20 +82,20 @@ export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
 
   /** An empty map. */
   static empty<K, V>(): PersistentMap<K, V> {
-    return new PersistentMap<K, V>(new Map())
+    return new PersistentMap<K, V>(storeOf())
   }
 
   /** A map of the given entries. */
   static of<K, V>(entries: Iterable<readonly [K, V]>): PersistentMap<K, V> {
-    return new PersistentMap<K, V>(new Map(entries))
+    return new PersistentMap<K, V>(storeOf(entries))
   }
 
   /** The entries of this version, made the holder first. */
-  private entries(): Map<K, V> {
+  private entries(): Store<K, V> {
     return this.m ?? this.reroot()
   }
 
-  private reroot(): Map<K, V> {
+  private reroot(): Store<K, V> {
     // The path to the holder, this version first.
     const path: PersistentMap<K, V>[] = []
     let at: PersistentMap<K, V> = this
@@ -66,10 +104,11 @@ export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
       at = at.next!
     }
     const holder = at
-    const map = holder.m!
+    const store = holder.m!
     if (path.length > REROOT_LIMIT) {
       // Far behind: a copy of its own, leaving the newer versions' path untouched.
-      const copy = new Map(map)
+      const copy = storeOf<K, V>()
+      for (const [k, v] of store.map) if (v !== ABSENT) copy.map.set(k, v)
       for (let i = path.length - 1; i >= 0; i--) put(copy, path[i].k as K, path[i].v as Slot<V>)
       this.m = copy
       this.k = undefined
@@ -83,34 +122,33 @@ export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
       const p = path[i]
       const key = p.k as K
       newer.k = key
-      const found = map.get(key)
-      newer.v = found === undefined ? ABSENT : found
+      newer.v = slotOf(store, key)
       newer.next = p
       newer.m = undefined
-      put(map, key, p.v as Slot<V>)
-      p.m = map
+      put(store, key, p.v as Slot<V>)
+      p.m = store
       p.k = undefined
       p.v = undefined
       p.next = undefined
       newer = p
     }
-    return map
+    return store
   }
 
   /** A new version from this one, with `key`'s slot changed to `value`. */
   private derive(key: K, value: Slot<V>): PersistentMap<K, V> {
-    const map = this.entries()
-    if (map.size === 0) {
+    const store = this.entries()
+    if (store.map.size === store.dead) {
       // An empty version stays a holder of its own: shared empties (a module-level initial
       // state) are never rerooted to, and never keep a later version's entries alive.
-      const fresh = new Map<K, V>()
+      const fresh = storeOf<K, V>()
       put(fresh, key, value)
       return new PersistentMap<K, V>(fresh)
     }
-    const found = map.get(key)
-    const before: Slot<V> = found === undefined ? ABSENT : found
-    put(map, key, value)
-    const nv = new PersistentMap<K, V>(map)
+    const before = slotOf(store, key)
+    put(store, key, value)
+    sweep(store)
+    const nv = new PersistentMap<K, V>(store)
     this.m = undefined
     this.k = key
     this.v = before
@@ -120,17 +158,20 @@ export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
 
   /** The number of entries. */
   get size(): number {
-    return this.entries().size
+    const store = this.entries()
+    return store.map.size - store.dead
   }
 
   /** The value of `key`, if any. */
   get(key: K): V | undefined {
-    return (this.m ?? this.reroot()).get(key)
+    const v = (this.m ?? this.reroot()).map.get(key)
+    return v === ABSENT ? undefined : v
   }
 
   /** Whether `key` is present. */
   has(key: K): boolean {
-    return (this.m ?? this.reroot()).has(key)
+    const v = (this.m ?? this.reroot()).map.get(key)
+    return v !== undefined && v !== ABSENT
   }
 
   /** A version with `key` set to `value`. */
@@ -150,23 +191,24 @@ export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
 
   /** The values, as a snapshot (later versions do not change it). */
   values(): ReadonlyArray<V> {
-    return [...this.entries().values()]
+    const out: V[] = []
+    for (const v of this.entries().map.values()) if (v !== ABSENT) out.push(v)
+    return out
   }
 
   /** The keys, as a snapshot. */
   keys(): ReadonlyArray<K> {
-    return [...this.entries().keys()]
+    const out: K[] = []
+    for (const [k, v] of this.entries().map) if (v !== ABSENT) out.push(k)
+    return out
   }
 
   /** The entries, as a snapshot. */
   [Symbol.iterator](): Iterator<readonly [K, V]> {
-    return [...this.entries()][Symbol.iterator]()
+    const out: Array<readonly [K, V]> = []
+    for (const [k, v] of this.entries().map) if (v !== ABSENT) out.push([k, v])
+    return out[Symbol.iterator]()
   }
-}
-
-const put = <K, V>(map: Map<K, V>, key: K, value: Slot<V>): void => {
-  if (value === ABSENT) map.delete(key)
-  else map.set(key, value)
 }
 
 /**
