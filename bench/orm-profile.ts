@@ -6,7 +6,7 @@
  *   NODE_PATH=$PWD/node_modules node --cpu-prof --cpu-prof-dir=/tmp/prof /tmp/athprof/orm-profile.cjs persist sqlite [authors] [reps]
  *   npx tsx bench/profile-summary.ts /tmp/prof/<file>.cpuprofile 30
  *
- * Targets: persist | persist-raw | load | load-raw | load-execute | graph-raw | graph-kysely | selectin | joined | json | state-get | state-add | state-update, then the database.
+ * Targets: persist | persist-raw | load | load-raw | load-execute | load-session-execute | graph-raw | graph-kysely | selectin | joined | json | state-get | state-add | state-update, then the database.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { asc, orderBy, select } from '../src/algebra/index.js'
@@ -66,6 +66,12 @@ const main = async (): Promise<void> => {
         }
         break
       }
+      case 'load-session-execute':
+        await rawInsert(p, 'orm_items', benchRows(n))
+        run = async () => {
+          ok(await S.runSession(engine, S.fromConnection((conn) => conn.execute(select(items))))())
+        }
+        break
       case 'load-raw':
       case 'load-execute': {
         await rawInsert(p, 'orm_items', benchRows(n))

@@ -352,14 +352,20 @@ export const runQuery = (en: AnyEntity, q: SelectNode, plans: ReadonlyArray<Plan
           const parents: TrackedRow[] = []
           const seen = new Set<TrackedRow>()
           const nodes = built.right.nodes
+          const simple = nodes.length === 0 && proj.readValue !== undefined
+          const startSeq = uow.nextSeq
           const e = newEdges()
           for (const raw of rows) {
             const tracked = trackRaw(u, en, proj, raw)
             if (tracked === undefined) continue
             const parent = tracked[1]
+            const fresh = tracked[0] !== u
             u = tracked[0]
-            if (!seen.has(parent)) {
-              seen.add(parent)
+            // Plain rows: one tracked just now is new to this loop, one tracked earlier in this
+            // loop was pushed then; only rows the session held before need the set.
+            const first = simple ? fresh || (parent.seq < startSeq && !seen.has(parent)) : !seen.has(parent)
+            if (first) {
+              if (!fresh || !simple) seen.add(parent)
               parents.push(parent)
               for (const n of nodes) edgeOf(e, parent, n.plan)
             }

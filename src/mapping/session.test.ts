@@ -4,7 +4,7 @@ import * as O from 'fp-ts/lib/Option.js'
 import * as SRTE from 'fp-ts/lib/StateReaderTaskEither.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { asc, concat, createTable, eq, gt, integer, orderBy, table, text, textColumn, varchar, where } from '../algebra/index.js'
+import { asc, concat, createTable, eq, gt, integer, join, orderBy, table, text, textColumn, varchar, where } from '../algebra/index.js'
 import { createEngine } from '../createEngine.js'
 import type { Engine } from '../effects/Engine.js'
 import { planFlush } from '../effects/session/planFlush.js'
@@ -130,6 +130,27 @@ describe('Session on SQLite', () => {
       ),
     )
     expect(r).toEqual(E.right([{ author_id: 2 }]))
+  })
+
+  it('a query that meets a row several times (a join) returns it once, in first-met order, new or already tracked', async () => {
+    const parents = table('dup_parents', { id: integer().primaryKey(), name: varchar(20).notNull() })
+    const children = table('dup_children', { id: integer().primaryKey(), parentId: integer().named('parent_id').notNull() })
+    const Parent = entity(parents, { name: 'DupParent' })
+    for (const t of [parents, children]) expect(E.isRight(await engine.run(createTable(t))())).toBe(true)
+    await engine.run(text("INSERT INTO dup_parents (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c')"))()
+    await engine.run(text('INSERT INTO dup_children (id, parent_id) VALUES (1, 1), (2, 2), (3, 1), (4, 2), (5, 3), (6, 2)'))()
+    const r = await run(
+      pipe(
+        S.get(Parent, 2),
+        S.chain((known) =>
+          pipe(
+            S.all(Parent, join(children, eq(children.c.parentId, parents.c.id)), orderBy(asc(children.c.id))),
+            S.map((all) => ({ names: all.map((p) => p.name), same: O.isSome(known) && all[1] === known.value })),
+          ),
+        ),
+      ),
+    )
+    expect(r).toEqual(E.right({ names: ['a', 'b', 'c'], same: true }))
   })
 
   it('rejects invalid values with a ValidationError', async () => {

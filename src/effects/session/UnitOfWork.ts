@@ -151,10 +151,11 @@ export const addLoaded = (uow: UnitOfWork, table: AnyTable, values: RowValues, v
     const row: TrackedRow = { key: `${table.name}\u0000~${uow.nextSeq}`, table, state: 'persistent', seq: uow.nextSeq, loaded: values, values, refs: {}, versionKey: undefined }
     return [next(uow, uow.rows, uow.changed, uow.nextSeq + 1), row]
   }
-  const existing = uow.rows.get(key)
-  if (existing) return [uow, existing]
   const row: TrackedRow = { key, table, state: 'persistent', seq: uow.nextSeq, loaded: values, values, refs: NO_REFS, versionKey }
-  return [next(uow, uow.rows.set(key, row), uow.changed, uow.nextSeq + 1), row]
+  const rows = uow.rows.insert(key, row)
+  // Already tracked: the session's row wins.
+  if (rows === uow.rows) return [uow, uow.rows.get(key)!]
+  return [next(uow, rows, uow.changed, uow.nextSeq + 1), row]
 }
 
 /** Records new values for some columns of a tracked row. @category session */

@@ -36,9 +36,14 @@ describe('PersistentMap', () => {
           const i = pick(o.from)
           const model = new Map(models[i])
           let next: PersistentMap<number, number>
-          if (o._tag === 'set') {
+          if (o._tag === 'set' && o.value % 2 === 0) {
             next = versions[i].set(o.key, o.value)
             model.set(o.key, o.value)
+          } else if (o._tag === 'set') {
+            // insert: only when absent
+            next = versions[i].insert(o.key, o.value)
+            if (!model.has(o.key)) model.set(o.key, o.value)
+            else expect(next).toBe(versions[i])
           } else if (o._tag === 'delete') {
             next = versions[i].delete(o.key)
             model.delete(o.key)

@@ -35,9 +35,8 @@ interface Store<K, V> {
 
 const storeOf = <K, V>(entries?: Iterable<readonly [K, V]>): Store<K, V> => ({ map: new Map<K, Slot<V>>(entries), dead: 0 })
 
-/** Sets `key`'s slot in a store, keeping the tombstone count. */
-const put = <K, V>(store: Store<K, V>, key: K, value: Slot<V>): void => {
-  const before = store.map.get(key)
+/** Sets `key`'s slot in a store, keeping the tombstone count (`before`: the slot's current content, when already read). */
+const put = <K, V>(store: Store<K, V>, key: K, value: Slot<V>, before: Slot<V> | undefined = store.map.get(key)): void => {
   if (value === ABSENT) {
     if (before === undefined || before === ABSENT) return
     store.dead++
@@ -145,13 +144,29 @@ export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
       put(fresh, key, value)
       return new PersistentMap<K, V>(fresh)
     }
-    const before = slotOf(store, key)
-    put(store, key, value)
+    const found = store.map.get(key)
+    put(store, key, value, found)
     sweep(store)
     const nv = new PersistentMap<K, V>(store)
     this.m = undefined
     this.k = key
-    this.v = before
+    this.v = found === undefined ? ABSENT : found
+    this.next = nv
+    return nv
+  }
+
+  /** A version with `key` set to `value` when `key` is absent; this one when it is present. */
+  insert(key: K, value: V): PersistentMap<K, V> {
+    const store = this.m ?? this.reroot()
+    const found = store.map.get(key)
+    if (found !== undefined && found !== ABSENT) return this
+    if (store.map.size === store.dead) return this.derive(key, value)
+    put(store, key, value, found)
+    sweep(store)
+    const nv = new PersistentMap<K, V>(store)
+    this.m = undefined
+    this.k = key
+    this.v = ABSENT
     this.next = nv
     return nv
   }
