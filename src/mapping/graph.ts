@@ -306,6 +306,7 @@ export const sameHierarchy = (a: AnyEntity, b: AnyEntity): boolean => rootOf(a).
  */
 export const trackParts = (uow: UnitOfWork, en: AnyEntity, parts: ReadonlyArray<{ readonly table: { readonly name: string }; readonly values: RowValues }>): readonly [UnitOfWork, TrackedRow] => {
   const rootTable = en.$.tables[0]
+  if (parts.length === 1) return addLoaded(uow, rootTable, parts[0].values, en.$.versionKey)
   let [u, root] = addLoaded(uow, rootTable, parts[0].values, en.$.versionKey)
   for (let i = 1; i < parts.length; i++) {
     const t = en.$.tables.find((x) => x.name === parts[i].table.name) ?? allTables(en).find((x) => x.name === parts[i].table.name)

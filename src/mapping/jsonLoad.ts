@@ -19,7 +19,8 @@ import type { ExprNode, OrderItem, SelectItem, SelectNode } from '../algebra/ast
 import type { AnyTable } from '../algebra/Table.js'
 import type { Dialect, JsonCarrier } from '../compile/Dialect.js'
 import type { DbError } from '../effects/DbError.js'
-import { columnCodec } from '../effects/decode.js'
+import type { ResultColumn } from '../compile/Compiled.js'
+import { decoderFor } from '../effects/decode.js'
 import type { RowValues } from '../effects/session/UnitOfWork.js'
 import { projection } from './inheritance.js'
 import { accessor, retarget, type Plan } from './loading.js'
@@ -31,6 +32,18 @@ export interface JsonItem {
 }
 
 type Reader = (raw: unknown) => E.Either<DbError, ReadonlyArray<JsonItem>>
+
+/**
+ * One array per distinct column list: the engine memoises a generated decoder per array, and a
+ * query's projection is rebuilt on every call.
+ */
+const columnLists = new Map<string, ReadonlyArray<ResultColumn>>()
+const sharedColumns = (columns: ReadonlyArray<ResultColumn>): ReadonlyArray<ResultColumn> => {
+  const key = JSON.stringify(columns)
+  let shared = columnLists.get(key)
+  if (shared === undefined) columnLists.set(key, (shared = columns))
+  return shared
+}
 
 const decodeError = (message: string): DbError => ({ _tag: 'DecodeError', message, errors: [] })
 
@@ -128,31 +141,21 @@ const build = (plan: Plan, pAcc: (key: string) => ExprNode, level: number, diale
     orderBy: r.many ? [] : order,
     ...(r.many ? {} : { limit: { _tag: 'Param', value: 1, type: { _tag: 'Integer' } } as ExprNode }),
   }
-  const codecs = proj.columns.map((c) => (c.type ? columnCodec(c.type) : undefined))
-  const readElement = (el: unknown): E.Either<DbError, JsonItem> => {
+  // Elements are decoded in batches by the engine's generated row decoder (the same rules as a result set).
+  const decode = decoderFor(sharedColumns(proj.columns.map((c) => (c.type ? { name: c.alias, type: c.type } : { name: c.alias }))))
+  const root = proj.readValue
+  const rawOf = (el: unknown): E.Either<DbError, Record<string, unknown>> => {
     if (!Array.isArray(el)) return E.left(decodeError(`json loading of ${r.source.$.name}.${r.name}: expected an array, got ${typeof el}`))
     const raw: Record<string, unknown> = {}
     for (let i = 0; i < proj.columns.length; i++) {
-      const codec = codecs[i]
       let v: unknown = el[i] ?? null
       if (carry[i] === 'hex' && typeof v === 'string') {
         if (!hexDigits.test(v)) return E.left(decodeError(`json loading of ${r.source.$.name}.${r.name}: column ${proj.columns[i].alias}: not hex digits ${JSON.stringify(v)}`))
         v = Buffer.from(v, 'hex')
       }
-      if (!codec) raw[proj.columns[i].alias] = v
-      else {
-        const d = codec.decode(v)
-        if (E.isLeft(d)) return E.left(decodeError(`json loading of ${r.source.$.name}.${r.name}: column ${proj.columns[i].alias}: unexpected ${JSON.stringify(v)}`))
-        raw[proj.columns[i].alias] = d.right
-      }
+      raw[proj.columns[i].alias] = v
     }
-    const nested: Array<{ readonly plan: Plan; readonly items: ReadonlyArray<JsonItem> }> = []
-    for (let j = 0; j < nestedJson.length; j++) {
-      const items = nestedJson[j].read(el[proj.columns.length + j])
-      if (E.isLeft(items)) return items
-      nested.push({ plan: nestedJson[j].plan, items: items.right })
-    }
-    return E.right({ parts: proj.read(raw), nested })
+    return E.right(raw)
   }
   const read: Reader = (value) => {
     const parsed = parse(value)
@@ -161,11 +164,32 @@ const build = (plan: Plan, pAcc: (key: string) => ExprNode, level: number, diale
     if (v === null || v === undefined) return E.right([])
     const elements = r.many ? v : [v]
     if (!Array.isArray(elements)) return E.left(decodeError(`json loading of ${r.source.$.name}.${r.name}: expected an array`))
+    const raws: Array<Record<string, unknown>> = []
+    const arrays: unknown[][] = []
+    for (const e of elements) {
+      const el: unknown = typeof e === 'string' ? JSON.parse(e) : e
+      const raw = rawOf(el)
+      if (E.isLeft(raw)) return raw
+      raws.push(raw.right)
+      arrays.push(el as unknown[])
+    }
+    const decoded = decode(raws)
+    if (E.isLeft(decoded)) return E.left(decodeError(`json loading of ${r.source.$.name}.${r.name}: ${'message' in decoded.left ? decoded.left.message : decoded.left._tag}`))
     const out: JsonItem[] = []
-    for (const el of elements) {
-      const it = readElement(typeof el === 'string' ? JSON.parse(el) : el)
-      if (E.isLeft(it)) return it
-      if (it.right.parts.length > 0) out.push(it.right)
+    for (let k = 0; k < raws.length; k++) {
+      const nested: Array<{ readonly plan: Plan; readonly items: ReadonlyArray<JsonItem> }> = []
+      for (let j = 0; j < nestedJson.length; j++) {
+        const items = nestedJson[j].read(arrays[k][proj.columns.length + j])
+        if (E.isLeft(items)) return items
+        nested.push({ plan: nestedJson[j].plan, items: items.right })
+      }
+      // A plain entity's row is read straight into its value (handed out as it is later).
+      let parts: JsonItem['parts']
+      if (root !== undefined) {
+        const value = root(raws[k])
+        parts = value === undefined ? [] : [{ table: r.target.$.tables[0], values: value }]
+      } else parts = proj.read(raws[k])
+      if (parts.length > 0) out.push({ parts, nested })
     }
     return E.right(out)
   }
