@@ -106,4 +106,50 @@ describe('sqliteDriver', () => {
     const r = await sqliteDriver({ filename: join(dir, 'no', 'such', 'dir', 'x.db') }).connect()
     expect(E.isLeft(r) && r.left._tag).toBe('ConnectionError')
   })
+
+  describe('queries run in raw mode with a generated row builder', () => {
+    const cols = (...names: ReadonlyArray<string>): ReadonlyArray<ResultColumn> => names.map((name) => ({ name }))
+
+    it('give the same rows as better-sqlite3 objects, for compiled queries and text() alike', async () => {
+      const conn = await open()
+      await exec(conn, c('CREATE TABLE r (id INTEGER PRIMARY KEY, name TEXT, n REAL)', [], 'ddl'))
+      await exec(conn, c("INSERT INTO r VALUES (1, 'a''b', 1.5), (2, NULL, NULL), (3, '__proto__', -0.25)", [], 'insert'))
+      const sql = 'SELECT id AS "id", name AS "name", n AS "n" FROM r ORDER BY id'
+      const compiled = await exec(conn, c(sql, [], 'query', cols('id', 'name', 'n')))
+      const text = await exec(conn, c(sql + ' ', [], 'raw'))
+      expect(compiled.rows).toStrictEqual(text.rows)
+      expect(compiled.rows).toStrictEqual([
+        { id: 1, name: "a'b", n: 1.5 },
+        { id: 2, name: null, n: null },
+        { id: 3, name: '__proto__', n: -0.25 },
+      ])
+      // A column named __proto__ is an own property, never the prototype.
+      const odd = await exec(conn, c('SELECT id AS "__proto__" FROM r WHERE id = 1', [], 'query', cols('__proto__')))
+      expect(Object.getPrototypeOf(odd.rows[0])).toBe(Object.prototype)
+      expect(Object.keys(odd.rows[0]!)).toEqual(['__proto__'])
+    })
+
+    it('stay right when the table changes under a cached statement', async () => {
+      const conn = await open()
+      await exec(conn, c('CREATE TABLE s (id INTEGER PRIMARY KEY, a TEXT)', [], 'ddl'))
+      await exec(conn, c("INSERT INTO s VALUES (1, 'x')", [], 'insert'))
+      const explicit = c('SELECT id AS "id", a AS "a" FROM s', [], 'query', cols('id', 'a'))
+      const star = c('SELECT * FROM s', [], 'query', cols('id', 'a'))
+      expect((await exec(conn, explicit)).rows).toStrictEqual([{ id: 1, a: 'x' }])
+      expect((await exec(conn, star)).rows).toStrictEqual([{ id: 1, a: 'x' }])
+      await exec(conn, c('ALTER TABLE s ADD COLUMN b TEXT', [], 'ddl'))
+      await exec(conn, c("UPDATE s SET b = 'y'", [], 'update'))
+      // An explicit select list keeps its columns; a statement whose width changed is prepared afresh.
+      expect((await exec(conn, explicit)).rows).toStrictEqual([{ id: 1, a: 'x' }])
+      expect((await exec(conn, star)).rows).toStrictEqual([{ id: 1, a: 'x', b: 'y' }])
+    })
+
+    it('streams build the same row objects', async () => {
+      const conn = await open()
+      const q = c('WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 5) SELECT i AS "i", i * 2 AS "twice" FROM k', [], 'query', cols('i', 'twice'))
+      const seen: unknown[] = []
+      for await (const batch of conn.stream(q, 2)) seen.push(...batch)
+      expect(seen).toStrictEqual([1, 2, 3, 4, 5].map((i) => ({ i, twice: i * 2 })))
+    })
+  })
 })
