@@ -144,7 +144,11 @@ export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
       put(fresh, key, value)
       return new PersistentMap<K, V>(fresh)
     }
-    const found = store.map.get(key)
+    return this.advance(store, key, value, store.map.get(key))
+  }
+
+  /** Changes the holder's store and hands it to a new version; this one keeps the difference. */
+  private advance(store: Store<K, V>, key: K, value: Slot<V>, found: Slot<V> | undefined): PersistentMap<K, V> {
     put(store, key, value, found)
     sweep(store)
     const nv = new PersistentMap<K, V>(store)
@@ -160,15 +164,7 @@ export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
     const store = this.m ?? this.reroot()
     const found = store.map.get(key)
     if (found !== undefined && found !== ABSENT) return this
-    if (store.map.size === store.dead) return this.derive(key, value)
-    put(store, key, value, found)
-    sweep(store)
-    const nv = new PersistentMap<K, V>(store)
-    this.m = undefined
-    this.k = key
-    this.v = ABSENT
-    this.next = nv
-    return nv
+    return store.map.size === store.dead ? this.derive(key, value) : this.advance(store, key, value, found)
   }
 
   /** The number of entries. */
