@@ -5,7 +5,7 @@
  * @category schema
  */
 import type { CheckDef, ColumnDef, ColumnRefNode, ForeignKeyDef, IndexDef, TableDef, TableRefNode, UniqueDef } from './ast.js'
-import type { ColumnBuilder, ColumnSpec } from './Column.js'
+import type { ColumnSpec } from './Column.js'
 import { expr, type Expr } from './Expr.js'
 import type { SqlType } from './SqlType.js'
 

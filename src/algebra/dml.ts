@@ -6,7 +6,7 @@
  *
  * @category dml
  */
-import type { Assignment, DeleteNode, ExprNode, InsertNode, OnConflict, SelectItem, UpdateNode } from './ast.js'
+import type { Assignment, DeleteNode, ExprNode, InsertNode, OnConflict, UpdateNode } from './ast.js'
 import { toNode, type ExprOrValue } from './Expr.js'
 import type { Predicate } from './operators.js'
 import { selectionItems, tableItems, type FromSource, type Query, type RowOfSelection, type Selection, type Simplify } from './Query.js'

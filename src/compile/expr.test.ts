@@ -9,7 +9,7 @@ import { expectSql, invalidMsg, unsupportedOn } from '../../test/support/sql.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import {
   add, and, asc, between, caseWhen, cast, concat, count, desc, eq, filterWhere, fn, from, gt, ilike, isDistinctFrom, isFalse, isIn, isNotDistinctFrom,
-  isNotIn, isNotNull, isNull, isTrue, like, lt, mul, neg, not, notBetween, notIlike, notLike, or, over, param, preceding, currentRow, rows,
+  isNotIn, isNotNull, isNull, isTrue, like, mul, neg, not, notBetween, notIlike, notLike, or, over, param, preceding, currentRow, rows,
   rowNumber, select, sub, sum, types, where, func, limit,
 } from '../algebra/index.js'
 import type { ExprNode } from '../algebra/ast.js'

@@ -7,11 +7,11 @@ import { mysqlDialect } from '../../test/support/dialects.js'
 import { expectSql, invalidMsg, unsupportedOn } from '../../test/support/sql.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import {
-  add, and, lt, asc, avg, between, cast, concat, count, countDistinct, crossJoin, cte, desc, distinct, distinctOn, eq, except, exceptAll,
-  exists, filterWhere, forShare, forUpdate, from, fullJoin, groupBy, gt, having, ilike, intersect, intersectAll, isDistinctFrom,
-  isIn, isNotDistinctFrom, isNotIn, isNull, join, label, lateral, leftJoin, like, limit, mul, neg, not, notExists, notLike, offset,
-  or, orderBy, over, param, preceding, currentRow, recursiveCte, rightJoin, rowNumber, rows, scalar, select, sub, subquery, sum, types, union,
-  unionAll, where, withCte, caseWhen, isTrue, notBetween, func, fn,
+  add, and, lt, asc, cast, count, crossJoin, cte, desc, distinct, distinctOn, eq, except, exceptAll,
+  exists, forShare, forUpdate, from, fullJoin, groupBy, gt, having, intersect, intersectAll, 
+  isIn, join, label, lateral, leftJoin, like, limit, not, notExists, offset,
+  orderBy, param, recursiveCte, rightJoin, scalar, select, subquery, sum, types, union,
+  unionAll, where, withCte, 
 } from '../algebra/index.js'
 import { boolean, double, integer, real, varchar, timestamp } from '../algebra/Column.js'
 import { table } from '../algebra/Table.js'

@@ -17,7 +17,7 @@ import type { Select } from '../algebra/Query.js'
 import type { Dialect } from '../compile/Dialect.js'
 import type { DbError } from '../effects/DbError.js'
 import * as Core from '../effects/session/Session.js'
-import { lookup, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
+import type { RowValues, TrackedRow, UnitOfWork } from '../effects/session/UnitOfWork.js'
 import { rootOf, type AnyEntity, type AnyInstance } from './Entity.js'
 import { getRelated, hydrate, rowHolding, setRelated, trackParts, trackRaw, type Shape } from './graph.js'
 import { projection, type Projection } from './inheritance.js'
@@ -133,7 +133,7 @@ interface Built {
   counter: number
 }
 
-const buildNodes = (plans: ReadonlyArray<Plan>, parent: AnyEntity, pAcc: Acc, b: Built, dialect: Dialect, jsonCols: SelectItem[]): E.Either<DbError, { readonly nodes: ReadonlyArray<InQuery>; readonly post: ReadonlyArray<Plan> }> => {
+const buildNodes = (plans: ReadonlyArray<Plan>, pAcc: Acc, b: Built, dialect: Dialect, jsonCols: SelectItem[]): E.Either<DbError, { readonly nodes: ReadonlyArray<InQuery>; readonly post: ReadonlyArray<Plan> }> => {
   const nodes: InQuery[] = []
   const post: Plan[] = []
   for (const p of plans) {
@@ -158,7 +158,7 @@ const buildNodes = (plans: ReadonlyArray<Plan>, parent: AnyEntity, pAcc: Acc, b:
         b.order.push(...targetOrder(r, alias))
       }
       b.columns.push(...proj.columns)
-      const inner = buildNodes(p.nested, r.target, acc, b, dialect, b.columns)
+      const inner = buildNodes(p.nested, acc, b, dialect, b.columns)
       if (E.isLeft(inner)) return inner
       nodes.push({ plan: p, id, proj, children: inner.right.nodes, post: inner.right.post })
     } else if (p.strategy === 'json') {
@@ -330,7 +330,7 @@ export const runQuery = (en: AnyEntity, q: SelectNode, plans: ReadonlyArray<Plan
           orderBy: retargetAll(inner.orderBy),
         }
       }
-      const built = buildNodes(plans, en, pAcc, b, dialect, jsonCols)
+      const built = buildNodes(plans, pAcc, b, dialect, jsonCols)
       if (E.isLeft(built)) return SRTE.left<UnitOfWork, Core.SessionEnv, DbError, Loaded>(built.left)
       if (wrap && jsonCols.length > 0) {
         // JSON columns correlate to the parents' table: compute them inside the subquery.
