@@ -15,7 +15,8 @@ import * as Core from '../effects/session/Session.js'
 import { addPending, forget, identityKey, lookup, markDeleted, patch, primaryKeyOf, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
 import { metaOf, type AnyEntity, type AnyInstance, type EntityMeta } from './Entity.js'
 import { concrete, connect, disconnect, getRelated, rowHolding, setPart, setRelated } from './graph.js'
-import { postLoad, type Plan } from './loading.js'
+import type { Plan } from './loadPlan.js'
+import { postLoad } from './selectin.js'
 import { resolve, type Resolved } from './relations.js'
 
 const invalid = (message: string): DbError => ({ _tag: 'InvalidStatement', message })

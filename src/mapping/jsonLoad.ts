@@ -23,7 +23,7 @@ import type { ResultColumn } from '../compile/Compiled.js'
 import { decoderFor } from '../effects/decode.js'
 import type { RowValues } from '../effects/session/UnitOfWork.js'
 import { projection } from './inheritance.js'
-import { accessor, retarget, type Plan } from './loading.js'
+import { accessor, retarget, type Plan } from './loadPlan.js'
 
 /** One decoded child: its table parts and its nested children. */
 export interface JsonItem {

@@ -22,7 +22,9 @@ import { forget, identityKey, lookup, patch, primaryKeyOf, type TrackedRow, type
 import { addGraph, columnsFor, deleteCascade, setRelation } from './cascade.js'
 import { anyMapperEvents, entityOfTable, metaOf, trackedValue, transientValue, validateRow, withHybrids, type AnyEntity, type AnyInstance, type EntityMeta, type INSTANCE } from './Entity.js'
 import { hydrate as hydrateGraph, merge as mergeShapes, partRow, shapeOf, sharedValue, valuesOf } from './graph.js'
-import { entitySelect, hydrateAll, isLoaded, loadRelation, plansFor, raisedBy, runQuery, shapeOfPlans } from './loading.js'
+import { entitySelect, hydrateAll, isLoaded, runQuery } from './loading.js'
+import { plansFor, raisedBy, shapeOfPlans } from './loadPlan.js'
+import { loadRelation } from './selectin.js'
 import type { Load, LoadsOf } from './loadOptions.js'
 import { resolve, type Cardinality, type InstanceOf, type RelatedValue, type RelationRef } from './relations.js'
 

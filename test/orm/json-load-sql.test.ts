@@ -16,7 +16,7 @@ import { postgres } from '../../src/dialects/postgres/dialect.js'
 import { sqlite } from '../../src/dialects/sqlite/dialect.js'
 import { belongsTo, entity, hasMany, hasOne, relations } from '../../src/mapping/Entity.js'
 import { jsonColumn } from '../../src/mapping/jsonLoad.js'
-import { accessor, plansFor } from '../../src/mapping/loading.js'
+import { accessor, plansFor } from '../../src/mapping/loadPlan.js'
 import { json, type AnyLoadOption } from '../../src/mapping/loadOptions.js'
 import type { AnyEntity } from '../../src/mapping/Entity.js'
 
