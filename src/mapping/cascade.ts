@@ -89,7 +89,7 @@ export const addGraph = (uow: UnitOfWork, value: AnyInstance, link?: ParentLink)
     if (known && known.state !== 'deleted') return E.right([uow, known])
   }
   const en = concrete(m.entity, value as RowValues)
-  let [u, row] = addRows(uow, en, value as RowValues, link !== undefined && en.$.tables[0].columnNames.some((c) => c.key === link.column) ? link : undefined)
+  let [u, row] = addRows(uow, en, value as RowValues, link)
   for (const name of Object.keys(en.$.relations)) {
     const held = (value as Readonly<Record<string, unknown>>)[name]
     if (held === undefined) continue
@@ -128,11 +128,15 @@ const trackTargets = (uow: UnitOfWork, r: Resolved, held: unknown, link?: Parent
   return E.right([u, rows])
 }
 
+const holdsLink = (row: TrackedRow, link: ParentLink): boolean =>
+  link.ref === undefined ? row.values[link.column] === link.value : row.refs[link.column]?.row === link.ref.row
+
 /** Connects a new value's relationship to what it holds (no previous state). */
 const setEdges = (uow: UnitOfWork, r: Resolved, src: TrackedRow, held: unknown, fresh: boolean): E.Either<DbError, UnitOfWork> => {
   // A one-to-many's new children hold the foreign key: hand it to them as they are added.
+  // (Only when the key sits in the target's root table, the row every subtype's value starts from.)
   let link: ParentLink | undefined
-  if (r.owner === 'target') {
+  if (r.owner === 'target' && r.target.$.tables[0].columnNames.some((c) => c.key === r.targetKey)) {
     const s = rowHolding(uow, r.source, src, r.sourceKey)
     const v = s.values[r.sourceKey]
     link = { column: r.targetKey, value: v, ref: v === undefined || v === null ? { row: s.key, column: r.sourceKey } : undefined }
@@ -143,9 +147,8 @@ const setEdges = (uow: UnitOfWork, r: Resolved, src: TrackedRow, held: unknown, 
   const targets = t.right[1]
   for (const tgt of targets) {
     const child = lookup(u, tgt.key)!
-    // Linked as it was added (its foreign key already set): only the relationship state is left.
-    const linked = link !== undefined && child.state === 'pending' && rowHolding(u, r.target, child, r.targetKey) === child && (link.ref === undefined ? child.values[link.column] === link.value : child.refs[link.column]?.row === link.ref.row)
-    u = connect(u, r, lookup(u, src.key)!, child, !linked, true, false)
+    // A child whose foreign key already holds the link (set as it was added) needs only the relationship state.
+    u = connect(u, r, lookup(u, src.key)!, child, link === undefined || !holdsLink(child, link), true, false)
   }
   const keys = [...new Set(targets.map((x) => x.key))]
   if (fresh || keys.length > 0) u = setRelated(u, lookup(u, src.key)!, r.name, r.many ? keys : (keys[keys.length - 1] ?? null))

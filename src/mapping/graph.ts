@@ -21,6 +21,7 @@ import {
   type RowValues,
   type TrackedRow,
   type UnitOfWork,
+  unitOfWork,
 } from '../effects/session/UnitOfWork.js'
 import { isTrackedValue, metaOf, rootOf, trackedValue, withHybrids, type AnyEntity, type AnyInstance } from './Entity.js'
 import type { Projection } from './inheritance.js'
@@ -48,13 +49,8 @@ const slot = (row: TrackedRow, name: string): number => {
 export const getRelated = (uow: UnitOfWork, row: TrackedRow, name: string): RelatedKeys | undefined => uow.related?.get(slot(row, name))
 
 /** Records the rows a relationship of a row holds. @internal */
-export const setRelated = (uow: UnitOfWork, row: TrackedRow, name: string, keys: RelatedKeys): UnitOfWork => ({
-  rows: uow.rows,
-  changed: uow.changed,
-  renamed: uow.renamed,
-  nextSeq: uow.nextSeq,
-  related: (uow.related ?? PersistentMap.empty<number, RelatedKeys>()).set(slot(row, name), keys),
-})
+export const setRelated = (uow: UnitOfWork, row: TrackedRow, name: string, keys: RelatedKeys): UnitOfWork =>
+  unitOfWork(uow.rows, uow.changed, uow.renamed, uow.nextSeq, (uow.related ?? PersistentMap.empty<number, RelatedKeys>()).set(slot(row, name), keys))
 
 const PART = '\u0000part:'
 

@@ -19,7 +19,7 @@ import type { Engine } from '../Engine.js'
 import { control } from '../Statement.js'
 import { planFlush, type FlushPlan } from './planFlush.js'
 import { runFlush, type FlushOutcome } from './runFlush.js'
-import { addLoaded, empty, identityKey, merge, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from './UnitOfWork.js'
+import { addLoaded, empty, identityKey, merge, unitOfWork, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from './UnitOfWork.js'
 
 /** What a row-level event sees. */
 export interface RowEvent {
@@ -97,7 +97,7 @@ export const applyFlush = (uow: UnitOfWork, plan: FlushPlan, out: FlushOutcome):
   }
   for (const key of out.deleted) rows = rows.delete(key)
   // A persistent row whose changes cancelled out is clean too.
-  return { rows, changed: uow.changed.clear(), renamed, nextSeq: uow.nextSeq, related: uow.related }
+  return unitOfWork(rows, uow.changed.clear(), renamed, uow.nextSeq, uow.related)
 }
 
 const rowEvents = (plan: FlushPlan, uow: UnitOfWork): ReadonlyArray<RowEvent> =>

@@ -66,14 +66,21 @@ export interface UnitOfWork {
 /** The rows a relationship of one row holds: a collection, one row, or none (null). */
 export type RelatedKeys = ReadonlyArray<RowKey> | RowKey | null
 
-/** A state with new maps (a full literal, not a spread: one object shape for every state, V8's fast path). */
-const next = (uow: UnitOfWork, rows: UnitOfWork['rows'], changed: UnitOfWork['changed'], nextSeq: number = uow.nextSeq): UnitOfWork => ({
-  rows,
-  changed,
-  renamed: uow.renamed,
-  nextSeq,
-  related: uow.related,
-})
+/**
+ * A unit of work from its parts: a full literal rather than a spread, so every state has one
+ * object shape (V8's fast path). @internal
+ */
+export const unitOfWork = (
+  rows: UnitOfWork['rows'],
+  changed: UnitOfWork['changed'],
+  renamed: UnitOfWork['renamed'],
+  nextSeq: number,
+  related: UnitOfWork['related'],
+): UnitOfWork => ({ rows, changed, renamed, nextSeq, related })
+
+/** `uow` with new rows and changes. */
+const next = (uow: UnitOfWork, rows: UnitOfWork['rows'], changed: UnitOfWork['changed'], nextSeq: number = uow.nextSeq): UnitOfWork =>
+  unitOfWork(rows, changed, uow.renamed, nextSeq, uow.related)
 
 const NO_REFS: Readonly<Record<string, PendingRef>> = Object.freeze({})
 

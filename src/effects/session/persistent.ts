@@ -246,7 +246,8 @@ export class PersistentSet<K> implements Iterable<K> {
 
   /** A version with `key` (this one when already a member). */
   add(key: K): PersistentSet<K> {
-    return this.map.has(key) ? this : new PersistentSet<K>(this.map.set(key, true))
+    const next = this.map.insert(key, true)
+    return next === this.map ? this : new PersistentSet<K>(next)
   }
 
   /** A version without `key` (this one when not a member). */
