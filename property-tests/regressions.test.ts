@@ -14,6 +14,9 @@ import {
   caseWhen,
   count,
   desc,
+  distinct,
+  exists,
+  offset,
   from,
   groupBy,
   label,
@@ -38,7 +41,7 @@ import { createAll } from '../src/compile/ddl.js'
 import { compiled } from '../src/effects/Statement.js'
 import type { Engine } from '../src/effects/Engine.js'
 import { describeEachDatabase } from '../test/support/databases.js'
-import { t0, type Dataset } from './arbitraries/schema.js'
+import { t0, t1, type Dataset } from './arbitraries/schema.js'
 import { createSchema, engineFor, loadDataset, rowsOf } from './support/db.js'
 
 const data: Dataset = {
@@ -89,6 +92,23 @@ describeEachDatabase('regressions', (db) => {
     const sq = subquery(from(t0)(select({ k: t0.c.b, b: t0.c.a })), 'sq')
     const q = orderBy(asc(label('b'), 'LAST'))(from(sq)(select({ b: sq.c.k })))
     expect(await rowsOf(engine, q, ['b'])).toStrictEqual(E.right([[1], [2], [null]]))
+  })
+
+  /**
+   * BUG 10 (MariaDB server). Found by differential.test.ts, seed -24448203, path
+   * "35:1:1:1:1:1:3:3:3:3:4:4:4:7:6:49:7:7:9:0:6:6:6:6:6:6:6:6:6:6:6".
+   * `SELECT DISTINCT <values that do not depend on the rows> … OFFSET 1` returns its one row:
+   * MariaDB 10.11 ignores the OFFSET (a column in the list, or a derived table, is fine).
+   * Expected: no row.
+   * FIXED: without the `constantDistinctOffset` capability the compiler makes such a query a
+   * derived table and applies LIMIT/OFFSET outside it.
+   */
+  it('DISTINCT of row-independent values honours OFFSET', async () => {
+    const constant = offset(1)(orderBy(asc(label('c')))(distinct()(from(t0)(select({ c: param(7, types.integer) })))))
+    expect(await rowsOf(engine, constant, ['c'])).toStrictEqual(E.right([]))
+    const empty = from(t1)(select({ v: t1.c.a }))
+    const uncorrelated = offset(1)(distinct()(from(t0)(select({ e: exists(empty) }))))
+    expect(await rowsOf(engine, uncorrelated, ['e'])).toStrictEqual(E.right([]))
   })
 
   /**
@@ -213,4 +233,5 @@ describeEachDatabase('regressions (round-trip)', (db) => {
     const r = await roundTrip({ rl: v }, 81)
     expect(E.map((rows: ReadonlyArray<{ readonly id: number; readonly rl: number | null }>) => rows.filter((x) => x.id === 81).map((x) => (x.rl === null ? null : Math.fround(x.rl))))(r)).toStrictEqual(E.right([v]))
   })
+
 })

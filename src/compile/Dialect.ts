@@ -27,6 +27,12 @@ export interface Capabilities {
   readonly rowLocks: boolean
   /** `NULLS FIRST` / `NULLS LAST` in ORDER BY (otherwise emulated with `IS NULL`). */
   readonly nullsOrdering: boolean
+  /**
+   * `SELECT DISTINCT` of values that do not depend on the rows honours OFFSET. MariaDB 10.11
+   * returns its one row whatever the OFFSET; without this flag such a query is compiled as a
+   * derived table that the OFFSET applies to.
+   */
+  readonly constantDistinctOffset: boolean
   /** `FILTER (WHERE …)` on aggregates (otherwise emulated with CASE). */
   readonly aggregateFilter: boolean
   /**

@@ -46,6 +46,7 @@ export const ansiCapabilities: Capabilities = {
   intersectExceptAll: true,
   rowLocks: true,
   nullsOrdering: true,
+  constantDistinctOffset: true,
   aggregateFilter: true,
   aggregateOrderBy: true,
   isDistinctFrom: true,

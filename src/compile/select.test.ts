@@ -2,10 +2,11 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { compile, compileUncached } from './compile.js'
 import { postgres } from '../../test/support/dialects.js'
-import { sqlite } from '../../test/support/dialects.js'
+import { mysql, sqlite } from '../../test/support/dialects.js'
 import { expectSql, invalidMsg, unsupportedOn } from '../../test/support/sql.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import {
+  exists, param,
   add, and, asc, cast, count, crossJoin, desc, distinct, distinctOn, eq, 
   forShare, forUpdate, from, fullJoin, groupBy, gt, having, 
   join, label, leftJoin, like, limit, offset,
@@ -60,6 +61,23 @@ describe('SELECT', () => {
       postgres: { sql: 'SELECT "users"."id" AS "id" FROM "users" OFFSET $1', params: [5] },
       mysql: { sql: 'SELECT `users`.`id` AS `id` FROM `users` LIMIT 18446744073709551615 OFFSET ?', params: [5] },
     }))
+
+  it('DISTINCT of values that do not depend on the rows, with OFFSET, is a derived table on MySQL (MariaDB ignores the OFFSET)', () => {
+    expectSql(pipe(select({ c: param(7, types.integer) }), from(users), distinct(), orderBy(asc(label('c'))), offset(1)), {
+      sqlite: { sql: 'SELECT DISTINCT ? AS "c" FROM "users" ORDER BY "c" LIMIT -1 OFFSET ?', params: [7n, 1n] },
+      postgres: { sql: 'SELECT DISTINCT $1::INTEGER AS "c" FROM "users" ORDER BY "c" OFFSET $2', params: [7, 1] },
+      mysql: { sql: 'SELECT * FROM (SELECT DISTINCT ? AS `c` FROM `users`) AS `_c` LIMIT 18446744073709551615 OFFSET ?', params: [7, 1] },
+    })
+    // A column, or a subquery correlated to the rows, keeps the plain form.
+    const onMysql = (q: Parameters<ReturnType<typeof compileUncached>>[0]) => pipe(compileUncached(mysql)(q), E.map((c) => c.sql))
+    expect(onMysql(pipe(select({ n: users.c.name }), from(users), distinct(), offset(1)))).toEqual(
+      E.right('SELECT DISTINCT `users`.`name` AS `n` FROM `users` LIMIT 18446744073709551615 OFFSET ?'),
+    )
+    const corr = pipe(select({ one: param(1) }), from(posts), where(eq(posts.c.userId, users.c.id)))
+    expect(onMysql(pipe(select({ e: exists(corr) }), from(users), distinct(), offset(1)))).toEqual(
+      E.right('SELECT DISTINCT EXISTS (SELECT ? AS `one` FROM `posts` WHERE `posts`.`user_id` = `users`.`id`) AS `e` FROM `users` LIMIT 18446744073709551615 OFFSET ?'),
+    )
+  })
 
   it('limit and offset', () =>
     expectSql(pipe(select({ id: users.c.id }), from(users), limit(10), offset(20)), {

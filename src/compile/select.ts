@@ -132,7 +132,39 @@ const select = (c: Ctx, s: SelectNode): string => {
   return out
 }
 
+/** The names a SELECT's FROM and JOIN items give their rows. */
+const rowNames = (s: SelectNode): ReadonlySet<string> => {
+  const names = new Set<string>()
+  for (const f of [...s.from, ...s.joins.map((j) => j.target)]) names.add(f._tag === 'TableRef' ? (f.alias ?? f.name) : f.alias)
+  return names
+}
+
+/**
+ * Whether a SELECT's items are the same on every row: no reference to its own rows, even from
+ * inside a subquery (an inner query that reuses one of the names counts as a reference).
+ */
+const rowIndependent = (s: SelectNode): boolean => {
+  const names = rowNames(s)
+  const refers = (n: unknown): boolean => {
+    if (Array.isArray(n)) return n.some(refers)
+    if (typeof n !== 'object' || n === null) return false
+    const o = n as Readonly<Record<string, unknown>>
+    if (o['_tag'] === 'Star') return true
+    if (o['_tag'] === 'ColumnRef') return names.has(o['table'] as string)
+    if (o['_tag'] === 'TableRef' && names.has((o['alias'] ?? o['name']) as string)) return true
+    for (const k in o) if (refers(o[k])) return true
+    return false
+  }
+  return !refers(s.columns)
+}
+
 const selectBody = (c: Ctx, s: SelectNode): string => {
+  if (s.distinct === true && s.offset !== undefined && s.lock === undefined && !c.caps.constantDistinctOffset && rowIndependent(s)) {
+    // At most one distinct row, so no order to keep: OFFSET applies to the derived table.
+    const head = withClause(c, s.with)
+    const inner = selectBody(c, { ...s, with: undefined, orderBy: [], limit: undefined, offset: undefined })
+    return head + 'SELECT * FROM (' + inner + ') AS ' + c.q(DERIVED) + limitOffset(c, s.limit, s.offset)
+  }
   let out = withClause(c, s.with) + 'SELECT '
   if (s.distinct === true) out += 'DISTINCT '
   else if (s.distinct !== false && s.distinct.length > 0) {

@@ -140,6 +140,7 @@ export const mysqlDialect = (options: MysqlOptions = {}): Dialect => {
       intersectExcept,
       intersectExceptAll: intersectExcept && (options.intersectExceptAll ?? true),
       nullsOrdering: false,
+      constantDistinctOffset: false,
       aggregateFilter: false,
       isDistinctFrom: false,
       onDuplicateKey: true,
