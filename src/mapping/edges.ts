@@ -6,7 +6,7 @@
  * @internal
  */
 import type { TrackedRow, UnitOfWork } from '../effects/session/UnitOfWork.js'
-import { setRelated } from './graph.js'
+import { noteRelated, relatedBatch, setRelatedBatch } from './graph.js'
 import type { Plan } from './loadPlan.js'
 import { inverseOf } from './relations.js'
 
@@ -58,16 +58,16 @@ export const noteChild = (e: Edges, plan: Plan, child: TrackedRow): void => {
  * never replaces a tracked row, so the rows collected are the session's. @internal
  */
 export const recordEdges = (uow: UnitOfWork, e: Edges): UnitOfWork => {
-  let u = uow
+  const batch = relatedBatch()
   for (const [plan, byParent] of e.lists) {
     const r = plan.r
     const inv = inverseOf(r)
     const invRel = inv ? r.target.$.relations[inv] : undefined
     const backRef = inv !== undefined && invRel !== undefined && (invRel._tag === 'BelongsTo' || invRel._tag === 'HasOne')
     for (const { parent, rows } of byParent.values()) {
-      u = setRelated(u, parent, r.name, r.many ? rows.map((c) => c.key) : (rows[0]?.key ?? null))
-      if (backRef) for (const child of rows) u = setRelated(u, child, inv!, parent.key)
+      noteRelated(batch, parent, r.name, r.many ? rows.map((c) => c.key) : (rows[0]?.key ?? null))
+      if (backRef) for (const child of rows) noteRelated(batch, child, inv!, parent.key)
     }
   }
-  return u
+  return setRelatedBatch(uow, batch)
 }

@@ -11,6 +11,7 @@
 import { PersistentMap } from '../effects/session/persistent.js'
 import {
   addLoaded,
+  addLoadedAll,
   addPending,
   identityKey,
   lookup,
@@ -51,6 +52,25 @@ export const getRelated = (uow: UnitOfWork, row: TrackedRow, name: string): Rela
 /** Records the rows a relationship of a row holds. @internal */
 export const setRelated = (uow: UnitOfWork, row: TrackedRow, name: string, keys: RelatedKeys): UnitOfWork =>
   unitOfWork(uow.rows, uow.changed, uow.renamed, uow.nextSeq, (uow.related ?? PersistentMap.empty<number, RelatedKeys>()).set(slot(row, name), keys))
+
+/** Relationship states collected to be recorded at once (`setRelatedBatch`). @internal */
+export interface RelatedBatch {
+  readonly slots: number[]
+  readonly keys: RelatedKeys[]
+}
+
+/** An empty batch of relationship states. @internal */
+export const relatedBatch = (): RelatedBatch => ({ slots: [], keys: [] })
+
+/** Adds the rows a relationship of a row holds to a batch (a later entry for the same slot wins). @internal */
+export const noteRelated = (batch: RelatedBatch, row: TrackedRow, name: string, keys: RelatedKeys): void => {
+  batch.slots.push(slot(row, name))
+  batch.keys.push(keys)
+}
+
+/** Records a batch of relationship states as one new version of the graph. @internal */
+export const setRelatedBatch = (uow: UnitOfWork, batch: RelatedBatch): UnitOfWork =>
+  batch.slots.length === 0 ? uow : unitOfWork(uow.rows, uow.changed, uow.renamed, uow.nextSeq, (uow.related ?? PersistentMap.empty<number, RelatedKeys>()).setMany(batch.slots, batch.keys))
 
 const PART = '\u0000part:'
 
@@ -322,6 +342,45 @@ export const trackRaw = (uow: UnitOfWork, en: AnyEntity, proj: Projection, raw: 
   }
   const parts = proj.read(raw)
   return parts.length === 0 ? undefined : trackParts(uow, en, parts)
+}
+
+/**
+ * Reads and tracks the raw rows of a projection (rows whose key is NULL are left out), in one
+ * step of the identity map when each row is one table's row. Returns the state, the tracked
+ * rows and the raw row each came from (same index).
+ * @internal
+ */
+export const trackAllRaw = (
+  uow: UnitOfWork,
+  en: AnyEntity,
+  proj: Projection,
+  raws: ReadonlyArray<RowValues>,
+): readonly [UnitOfWork, ReadonlyArray<TrackedRow>, ReadonlyArray<RowValues>] => {
+  const read = proj.readValue
+  if (read === undefined) {
+    let u = uow
+    const rows: TrackedRow[] = []
+    const from: RowValues[] = []
+    for (const raw of raws) {
+      const tracked = trackRaw(u, en, proj, raw)
+      if (tracked === undefined) continue
+      u = tracked[0]
+      rows.push(tracked[1])
+      from.push(raw)
+    }
+    return [u, rows, from]
+  }
+  const values: RowValues[] = []
+  let from: RowValues[] | undefined
+  for (let i = 0, n = raws.length; i < n; i++) {
+    const v = read(raws[i])
+    if (v !== undefined) {
+      values.push(v)
+      from?.push(raws[i])
+    } else from ??= raws.slice(0, i)
+  }
+  const [u, rows] = addLoadedAll(uow, en.$.tables[0], values, en.$.versionKey)
+  return [u, rows, from ?? raws]
 }
 
 const allTables = (en: AnyEntity): ReadonlyArray<import('../algebra/Table.js').AnyTable> => {

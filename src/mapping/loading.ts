@@ -20,7 +20,7 @@ import * as Core from '../effects/session/Session.js'
 import type { RowValues, TrackedRow, UnitOfWork } from '../effects/session/UnitOfWork.js'
 import type { AnyEntity, AnyInstance } from './Entity.js'
 import { edgeOf, newEdges, noteChild, pushEdge, recordEdges, type Edges } from './edges.js'
-import { getRelated, hydrate, trackParts, trackRaw, type Shape } from './graph.js'
+import { getRelated, hydrate, trackAllRaw, trackParts, trackRaw, type Shape } from './graph.js'
 import { projection, type Projection } from './inheritance.js'
 import { jsonColumn } from './jsonLoad.js'
 import { accessor, andNode, emptySelect, eqNode, targetOrder, type Acc, type Plan } from './loadPlan.js'
@@ -202,24 +202,22 @@ export const runQuery = (en: AnyEntity, q: SelectNode, plans: ReadonlyArray<Plan
         execute(final),
         SRTE.chain((rows) => (uow: UnitOfWork) => () => async () => {
           let u = uow
+          const nodes = built.right.nodes
+          const e = newEdges()
+          if (nodes.length === 0 && proj.readValue !== undefined) {
+            const [tracked, parents] = trackPlain(uow, en, proj, rows)
+            return E.right<DbError, [readonly [Loaded, Edges, ReadonlyArray<InQuery>], UnitOfWork]>([[parents, e, nodes], tracked])
+          }
           // Parents in order of first appearance (a joined load repeats a parent per child row).
           const parents: TrackedRow[] = []
           const seen = new Set<TrackedRow>()
-          const nodes = built.right.nodes
-          const simple = nodes.length === 0 && proj.readValue !== undefined
-          const startSeq = uow.nextSeq
-          const e = newEdges()
           for (const raw of rows) {
             const tracked = trackRaw(u, en, proj, raw)
             if (tracked === undefined) continue
             const parent = tracked[1]
-            const fresh = tracked[0] !== u
             u = tracked[0]
-            // Plain rows: one tracked just now is new to this loop, one tracked earlier in this
-            // loop was pushed then; only rows the session held before need the set.
-            const first = simple ? fresh || (parent.seq < startSeq && !seen.has(parent)) : !seen.has(parent)
-            if (first) {
-              if (!fresh || !simple) seen.add(parent)
+            if (!seen.has(parent)) {
+              seen.add(parent)
               parents.push(parent)
               for (const n of nodes) edgeOf(e, parent, n.plan)
             }
@@ -241,6 +239,28 @@ export const runQuery = (en: AnyEntity, q: SelectNode, plans: ReadonlyArray<Plan
       )
     }),
   )
+
+/**
+ * Tracks the rows of a query of one single-table entity with nothing loaded in-query, all in
+ * one step of the identity map; returns the parents in order of first appearance.
+ */
+const trackPlain = (uow: UnitOfWork, en: AnyEntity, proj: Projection, rows: ReadonlyArray<RowValues>): readonly [UnitOfWork, Loaded] => {
+  const startSeq = uow.nextSeq
+  const [u, tracked] = trackAllRaw(uow, en, proj, rows)
+  // A row new to the session is first met at the index that numbered it; one the session held
+  // before may come twice (a join in the user's query), so those are checked in a set.
+  let parents: TrackedRow[] | undefined
+  let seen: Set<TrackedRow> | undefined
+  for (let i = 0, n = tracked.length; i < n; i++) {
+    const row = tracked[i]
+    const first = row.seq === startSeq + i || (row.seq < startSeq && !(seen ??= new Set()).has(row))
+    if (first && row.seq < startSeq) seen!.add(row)
+    if (parents !== undefined) {
+      if (first) parents.push(row)
+    } else if (!first) parents = tracked.slice(0, i)
+  }
+  return [u, parents ?? tracked]
+}
 
 const postNested = (nodes: ReadonlyArray<InQuery>, e: Edges): Core.Session<void> =>
   nodes.reduce<Core.Session<void>>(

@@ -15,7 +15,7 @@ import * as Core from '../effects/session/Session.js'
 import type { RowValues, TrackedRow, UnitOfWork } from '../effects/session/UnitOfWork.js'
 import type { AnyEntity } from './Entity.js'
 import { edgeOf, newEdges, pushEdge, recordEdges } from './edges.js'
-import { rowHolding, trackRaw } from './graph.js'
+import { rowHolding, trackAllRaw } from './graph.js'
 import { projection } from './inheritance.js'
 import { accessor, andNode, emptySelect, eqNode, groupKey, targetOrder, type Plan } from './loadPlan.js'
 import type { Resolved } from './relations.js'
@@ -73,11 +73,11 @@ const loadOne = (en: AnyEntity, parents: ReadonlyArray<TrackedRow>, p: Plan, par
     for (const q of queries) {
       const res = await env.conn.execute({ node: q } as Select<RowValues>)()
       if (E.isLeft(res)) return res
-      for (const raw of res.right) {
-        const tracked = trackRaw(u, r.target, proj, raw)
-        if (tracked === undefined) continue
-        const child = tracked[1]
-        u = tracked[0]
+      const [after, tracked, raws] = trackAllRaw(u, r.target, proj, res.right)
+      u = after
+      for (let i = 0, n = tracked.length; i < n; i++) {
+        const child = tracked[i]
+        const raw = raws[i]
         const again = children.has(child)
         children.add(child)
         const g = groupKey(r.through ? raw['__parent'] : rowHolding(u, r.target, child, r.targetKey).values[r.targetKey])

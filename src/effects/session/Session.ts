@@ -19,7 +19,7 @@ import type { Engine } from '../Engine.js'
 import { control } from '../Statement.js'
 import { planFlush, type FlushPlan } from './planFlush.js'
 import { runFlush, type FlushOutcome } from './runFlush.js'
-import { addLoaded, empty, identityKey, merge, unitOfWork, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from './UnitOfWork.js'
+import { addLoadedAll, empty, identityKey, merge, unitOfWork, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from './UnitOfWork.js'
 
 /** What a row-level event sees. */
 export interface RowEvent {
@@ -192,14 +192,8 @@ export const loadRows = (table: AnyTable, run: (conn: Connection) => TE.TaskEith
     autoflush,
     SRTE.chain(() => fromConnection((conn) => run(conn))),
     SRTE.chain((rows) => (uow: UnitOfWork) => (_: SessionEnv) => {
-      let u = uow
-      const out: TrackedRow[] = new Array(rows.length)
-      for (let i = 0; i < rows.length; i++) {
-        const [next, row] = addLoaded(u, table, rows[i], versionKey)
-        u = next
-        out[i] = row
-      }
-      return TE.right([out as ReadonlyArray<TrackedRow>, u])
+      const [u, out] = addLoadedAll(uow, table, rows, versionKey)
+      return TE.right([out, u])
     }),
   )
 

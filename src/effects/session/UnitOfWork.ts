@@ -165,6 +165,40 @@ export const addLoaded = (uow: UnitOfWork, table: AnyTable, values: RowValues, v
   return [next(uow, rows, uow.changed, uow.nextSeq + 1), row]
 }
 
+/**
+ * `addLoaded` for many rows of one table at once, as one new version of the identity map:
+ * returns the new state and, for each row, its tracked row (the session's where it already
+ * held the key, or an earlier row of the same batch had it).
+ * @category session
+ */
+export const addLoadedAll = (uow: UnitOfWork, table: AnyTable, values: ReadonlyArray<RowValues>, versionKey?: string): readonly [UnitOfWork, ReadonlyArray<TrackedRow>] => {
+  const n = values.length
+  const keys: RowKey[] = new Array<RowKey>(n)
+  const rows: TrackedRow[] = new Array<TrackedRow>(n)
+  const seq = uow.nextSeq
+  for (let i = 0; i < n; i++) {
+    const v = values[i]
+    const key = identityKey(table, v)
+    if (key === undefined) return addEach(uow, table, values, versionKey)
+    keys[i] = key
+    rows[i] = { key, table, state: 'persistent', seq: seq + i, loaded: v, values: v, refs: NO_REFS, versionKey }
+  }
+  const map = uow.rows.insertMany(keys, rows)
+  return [map === uow.rows ? uow : next(uow, map, uow.changed, seq + n), rows]
+}
+
+/** `addLoaded` row by row (rows without a key are tracked outside the map, one by one). */
+const addEach = (uow: UnitOfWork, table: AnyTable, values: ReadonlyArray<RowValues>, versionKey?: string): readonly [UnitOfWork, ReadonlyArray<TrackedRow>] => {
+  let u = uow
+  const out: TrackedRow[] = new Array<TrackedRow>(values.length)
+  for (let i = 0; i < values.length; i++) {
+    const [after, row] = addLoaded(u, table, values[i], versionKey)
+    u = after
+    out[i] = row
+  }
+  return [u, out]
+}
+
 /** Records new values for some columns of a tracked row. @category session */
 export const patch = (uow: UnitOfWork, key: RowKey, values: RowValues, refs?: Readonly<Record<string, PendingRef>>): UnitOfWork => {
   const k = resolveKey(uow, key)

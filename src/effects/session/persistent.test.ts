@@ -8,13 +8,31 @@ type Op =
   | { readonly _tag: 'delete'; readonly from: number; readonly key: number }
   | { readonly _tag: 'clear'; readonly from: number }
   | { readonly _tag: 'read'; readonly at: number }
+  | { readonly _tag: 'many'; readonly from: number; readonly insert: boolean; readonly pairs: ReadonlyArray<readonly [number, number]> }
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ _tag: fc.constant('set' as const), from: fc.nat(), key: fc.integer({ min: 0, max: 20 }), value: fc.integer() }) },
   { weight: 2, arbitrary: fc.record({ _tag: fc.constant('delete' as const), from: fc.nat(), key: fc.integer({ min: 0, max: 20 }) }) },
   { weight: 1, arbitrary: fc.record({ _tag: fc.constant('clear' as const), from: fc.nat() }) },
   { weight: 3, arbitrary: fc.record({ _tag: fc.constant('read' as const), at: fc.nat() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      _tag: fc.constant('many' as const),
+      from: fc.nat(),
+      insert: fc.boolean(),
+      // Repeated keys within one batch included.
+      pairs: fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer()), { maxLength: 12 }),
+    }),
+  },
 )
+
+/** Applies a batch to a model the way insertMany / setMany do; returns what insertMany leaves in its values. */
+const applyMany = (model: Map<number, number>, insert: boolean, pairs: ReadonlyArray<readonly [number, number]>): number[] =>
+  pairs.map(([k, v]) => {
+    if (!insert || !model.has(k)) model.set(k, v)
+    return model.get(k)!
+  })
 
 const sorted = (entries: Iterable<readonly [number, number]>) => [...entries].map(([k, v]) => [k, v] as const).sort((a, b) => a[0] - b[0])
 
@@ -47,6 +65,12 @@ describe('PersistentMap', () => {
           } else if (o._tag === 'delete') {
             next = versions[i].delete(o.key)
             model.delete(o.key)
+          } else if (o._tag === 'many') {
+            const keys = o.pairs.map((p) => p[0])
+            const values = o.pairs.map((p) => p[1])
+            next = o.insert ? versions[i].insertMany(keys, values) : versions[i].setMany(keys, values)
+            const expected = applyMany(model, o.insert, o.pairs)
+            if (o.insert) expect(values).toEqual(expected)
           } else {
             next = versions[i].clear()
             model.clear()
@@ -73,9 +97,15 @@ describe('PersistentMap', () => {
           if (o._tag === 'read' || o._tag === 'clear') continue
           const i = versions.length - 1
           const model = new Map(models[i])
-          if (o._tag === 'set') model.set(o.key, o.value)
-          else model.delete(o.key)
-          versions.push(o._tag === 'set' ? versions[i].set(o.key, o.value) : versions[i].delete(o.key))
+          if (o._tag === 'many') {
+            const values = o.pairs.map((p) => p[1])
+            versions.push(o.insert ? versions[i].insertMany(o.pairs.map((p) => p[0]), values) : versions[i].setMany(o.pairs.map((p) => p[0]), values))
+            applyMany(model, o.insert, o.pairs)
+          } else {
+            if (o._tag === 'set') model.set(o.key, o.value)
+            else model.delete(o.key)
+            versions.push(o._tag === 'set' ? versions[i].set(o.key, o.value) : versions[i].delete(o.key))
+          }
           models.push(model)
         }
         // Oldest first (each far behind the holder), then newest, then random ones.

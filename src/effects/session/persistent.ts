@@ -70,12 +70,17 @@ export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
   /** The difference to `next`: this version's value of `k` (ABSENT: not present). */
   private k: K | undefined
   private v: Slot<V> | undefined
+  /** Or a batch of differences (keys and this version's slots), applied from the last pair to the first. */
+  private ks: K[] | undefined
+  private vs: Array<Slot<V>> | undefined
   private next: PersistentMap<K, V> | undefined
 
   private constructor(m: Store<K, V> | undefined) {
     this.m = m
     this.k = undefined
     this.v = undefined
+    this.ks = undefined
+    this.vs = undefined
     this.next = undefined
   }
 
@@ -108,10 +113,16 @@ export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
       // Far behind: a copy of its own, leaving the newer versions' path untouched.
       const copy = storeOf<K, V>()
       for (const [k, v] of store.map) if (v !== ABSENT) copy.map.set(k, v)
-      for (let i = path.length - 1; i >= 0; i--) put(copy, path[i].k as K, path[i].v as Slot<V>)
+      for (let i = path.length - 1; i >= 0; i--) {
+        const p = path[i]
+        if (p.ks === undefined) put(copy, p.k as K, p.v as Slot<V>)
+        else for (let j = p.ks.length - 1; j >= 0; j--) put(copy, p.ks[j], p.vs![j])
+      }
       this.m = copy
       this.k = undefined
       this.v = undefined
+      this.ks = undefined
+      this.vs = undefined
       this.next = undefined
       return copy
     }
@@ -119,15 +130,32 @@ export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
     let newer = holder
     for (let i = path.length - 1; i >= 0; i--) {
       const p = path[i]
-      const key = p.k as K
-      newer.k = key
-      newer.v = slotOf(store, key)
       newer.next = p
       newer.m = undefined
-      put(store, key, p.v as Slot<V>)
+      if (p.ks === undefined) {
+        const key = p.k as K
+        newer.k = key
+        newer.v = slotOf(store, key)
+        put(store, key, p.v as Slot<V>)
+      } else {
+        // Undone from the last pair to the first; the slots met on the way, in that order, redo it.
+        const ks = p.ks
+        const vs = p.vs!
+        const redoKeys: K[] = new Array<K>(ks.length)
+        const redoSlots: Array<Slot<V>> = new Array<Slot<V>>(ks.length)
+        for (let j = ks.length - 1, o = 0; j >= 0; j--, o++) {
+          redoKeys[o] = ks[j]
+          redoSlots[o] = slotOf(store, ks[j])
+          put(store, ks[j], vs[j])
+        }
+        newer.ks = redoKeys
+        newer.vs = redoSlots
+      }
       p.m = store
       p.k = undefined
       p.v = undefined
+      p.ks = undefined
+      p.vs = undefined
       p.next = undefined
       newer = p
     }
@@ -165,6 +193,68 @@ export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
     const found = store.map.get(key)
     if (found !== undefined && found !== ABSENT) return this
     return store.map.size === store.dead ? this.derive(key, value) : this.advance(store, key, value, found)
+  }
+
+  /**
+   * `insert` for many keys at once, as one new version: each key absent so far gets its value;
+   * where a key is present (before, or earlier in `keys`), `values[i]` is replaced by the value
+   * the map holds, so that afterwards `values[i]` is the value of `keys[i]` in the new version.
+   * This version when nothing was inserted.
+   */
+  insertMany(keys: ReadonlyArray<K>, values: V[]): PersistentMap<K, V> {
+    const store = this.m ?? this.reroot()
+    if (store.map.size === store.dead) {
+      const fresh = storeOf<K, V>()
+      const map = fresh.map
+      for (let i = 0, n = keys.length; i < n; i++) {
+        const found = map.get(keys[i])
+        if (found !== undefined) values[i] = found as V
+        else map.set(keys[i], values[i])
+      }
+      return map.size === 0 ? this : new PersistentMap<K, V>(fresh)
+    }
+    const ks: K[] = []
+    const vs: Array<Slot<V>> = []
+    for (let i = 0, n = keys.length; i < n; i++) {
+      const key = keys[i]
+      const found = store.map.get(key)
+      if (found !== undefined && found !== ABSENT) {
+        values[i] = found
+        continue
+      }
+      ks.push(key)
+      vs.push(ABSENT)
+      put(store, key, values[i], found)
+    }
+    return ks.length === 0 ? this : this.advanceMany(store, ks, vs)
+  }
+
+  /** `set` for many keys at once, as one new version (a key given twice ends with its last value). */
+  setMany(keys: ReadonlyArray<K>, values: ReadonlyArray<V>): PersistentMap<K, V> {
+    if (keys.length === 0) return this
+    const store = this.m ?? this.reroot()
+    if (store.map.size === store.dead) {
+      const fresh = storeOf<K, V>()
+      for (let i = 0, n = keys.length; i < n; i++) fresh.map.set(keys[i], values[i])
+      return new PersistentMap<K, V>(fresh)
+    }
+    const vs: Array<Slot<V>> = new Array<Slot<V>>(keys.length)
+    for (let i = 0, n = keys.length; i < n; i++) {
+      const found = store.map.get(keys[i])
+      vs[i] = found === undefined ? ABSENT : found
+      put(store, keys[i], values[i], found)
+    }
+    return this.advanceMany(store, keys.slice(), vs)
+  }
+
+  /** Hands the (already changed) store to a new version; this one keeps the batch of differences. */
+  private advanceMany(store: Store<K, V>, ks: K[], vs: Array<Slot<V>>): PersistentMap<K, V> {
+    const nv = new PersistentMap<K, V>(store)
+    this.m = undefined
+    this.ks = ks
+    this.vs = vs
+    this.next = nv
+    return nv
   }
 
   /** The number of entries. */
