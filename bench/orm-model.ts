@@ -8,7 +8,7 @@
  * `EntitySchema` (no decorators), Drizzle with its table builders and `relations`.
  */
 import { EntitySchema as MikroSchema, type Collection } from '@mikro-orm/core'
-import { relations as drizzleRelations } from 'drizzle-orm'
+import { relations as drizzleRelations, type AnyColumn, type Many, type One, type Table } from 'drizzle-orm'
 import { int as myInt, mysqlTable, varchar as myVarchar } from 'drizzle-orm/mysql-core'
 import { integer as pgInt, pgTable, varchar as pgVarchar } from 'drizzle-orm/pg-core'
 import { integer as slInt, sqliteTable, text as slText } from 'drizzle-orm/sqlite-core'
@@ -177,32 +177,46 @@ export const typeormSchemas = (db: DbName) => {
 
 // ---------------------------------------------------------------- Drizzle (relational queries)
 
-const slAuthors = sqliteTable('orm_authors', { id: slInt('id').primaryKey(), name: slText('name').notNull(), born: slInt('born').notNull() })
-const slBooks = sqliteTable('orm_books', { id: slInt('id').primaryKey(), authorId: slInt('author_id').notNull(), title: slText('title').notNull(), pages: slInt('pages').notNull() })
-export const drizzleSqliteSchema = {
-  authors: slAuthors,
-  books: slBooks,
-  authorsRelations: drizzleRelations(slAuthors, ({ many }) => ({ books: many(slBooks) })),
-  booksRelations: drizzleRelations(slBooks, ({ one }) => ({ author: one(slAuthors, { fields: [slBooks.authorId], references: [slAuthors.id] }) })),
-}
+/** A Drizzle table's name, as a literal type. */
+type NameOf<T extends Table> = T['_']['name']
 
-const pgAuthors = pgTable('orm_authors', { id: pgInt('id').primaryKey(), name: pgVarchar('name', { length: 100 }).notNull(), born: pgInt('born').notNull() })
-const pgBooks = pgTable('orm_books', { id: pgInt('id').primaryKey(), authorId: pgInt('author_id').notNull(), title: pgVarchar('title', { length: 200 }).notNull(), pages: pgInt('pages').notNull() })
-export const drizzlePgSchema = {
-  authors: pgAuthors,
-  books: pgBooks,
-  authorsRelations: drizzleRelations(pgAuthors, ({ many }) => ({ books: many(pgBooks) })),
-  booksRelations: drizzleRelations(pgBooks, ({ one }) => ({ author: one(pgAuthors, { fields: [pgBooks.authorId], references: [pgAuthors.id] }) })),
-}
+/**
+ * The Drizzle schema of one dialect's tables: authors with many books, each book's (NOT NULL)
+ * `author_id` naming its author. The relations' types are spelled out: inferred inside a
+ * generic function, they lose the table names and Drizzle's relational queries with them.
+ */
+const drizzleSchema = <
+  A extends Table & { readonly id: AnyColumn<{ tableName: NameOf<A> }> },
+  B extends Table & { readonly authorId: AnyColumn<{ tableName: NameOf<B>; notNull: true }> },
+>(
+  authors: A,
+  books: B,
+) => ({
+  authors,
+  books,
+  authorsRelations: drizzleRelations<NameOf<A>, { books: Many<NameOf<B>> }>(authors, ({ many }) => ({ books: many(books) })),
+  booksRelations: drizzleRelations<NameOf<B>, { author: One<NameOf<A>, true> }>(books, ({ one }) => ({
+    author: one(authors, { fields: [books.authorId], references: [authors.id] }),
+  })),
+})
 
-const myAuthors = mysqlTable('orm_authors', { id: myInt('id').primaryKey(), name: myVarchar('name', { length: 100 }).notNull(), born: myInt('born').notNull() })
-const myBooks = mysqlTable('orm_books', { id: myInt('id').primaryKey(), authorId: myInt('author_id').notNull(), title: myVarchar('title', { length: 200 }).notNull(), pages: myInt('pages').notNull() })
-export const drizzleMysqlSchema = {
-  authors: myAuthors,
-  books: myBooks,
-  authorsRelations: drizzleRelations(myAuthors, ({ many }) => ({ books: many(myBooks) })),
-  booksRelations: drizzleRelations(myBooks, ({ one }) => ({ author: one(myAuthors, { fields: [myBooks.authorId], references: [myAuthors.id] }) })),
-}
+/** The Drizzle schema on SQLite. */
+export const drizzleSqliteSchema = drizzleSchema(
+  sqliteTable('orm_authors', { id: slInt('id').primaryKey(), name: slText('name').notNull(), born: slInt('born').notNull() }),
+  sqliteTable('orm_books', { id: slInt('id').primaryKey(), authorId: slInt('author_id').notNull(), title: slText('title').notNull(), pages: slInt('pages').notNull() }),
+)
+
+/** The Drizzle schema on PostgreSQL. */
+export const drizzlePgSchema = drizzleSchema(
+  pgTable('orm_authors', { id: pgInt('id').primaryKey(), name: pgVarchar('name', { length: 100 }).notNull(), born: pgInt('born').notNull() }),
+  pgTable('orm_books', { id: pgInt('id').primaryKey(), authorId: pgInt('author_id').notNull(), title: pgVarchar('title', { length: 200 }).notNull(), pages: pgInt('pages').notNull() }),
+)
+
+/** The Drizzle schema on MySQL/MariaDB. */
+export const drizzleMysqlSchema = drizzleSchema(
+  mysqlTable('orm_authors', { id: myInt('id').primaryKey(), name: myVarchar('name', { length: 100 }).notNull(), born: myInt('born').notNull() }),
+  mysqlTable('orm_books', { id: myInt('id').primaryKey(), authorId: myInt('author_id').notNull(), title: myVarchar('title', { length: 200 }).notNull(), pages: myInt('pages').notNull() }),
+)
 
 // ---------------------------------------------------------------- Kysely
 

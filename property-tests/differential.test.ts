@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { compile } from '../src/compile/compile.js'
 import type { Engine } from '../src/effects/Engine.js'
 import { describeEachDatabase } from '../test/support/databases.js'
@@ -16,8 +16,9 @@ import { diff, normalise } from './reference/compare.js'
 import { dialectOptions } from './reference/context.js'
 import { evaluate } from './reference/evaluate.js'
 import { knownBug } from './known-bugs.js'
-import { createSchema, engineFor, loadDataset, rowsOf } from './support/db.js'
-import { count, params, report, timeout } from './support/runs.js'
+import { createSchema, loadDataset, rowsOf } from './support/db.js'
+import { count, params, timeout } from './support/runs.js'
+import { suiteEngine } from './support/suite.js'
 
 const show = (v: unknown): string => JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? `${String(x)}n` : x))
 
@@ -48,23 +49,15 @@ export const checkQuery = async (engine: Engine, name: DbName, data: Dataset, g:
 }
 
 describeEachDatabase('differential: reference vs database', (db) => {
-  let engine: Engine
-  beforeAll(async () => {
-    engine = engineFor(db)
-    await createSchema(engine, db.name)
-  })
-  afterAll(async () => {
-    await engine.dispose()
-    report('differential')
-  })
+  const engine = suiteEngine(db, 'differential', (e) => createSchema(e, db.name))
 
   it('every generated query returns the reference rows', async () => {
     await fc.assert(
       fc.asyncProperty(datasetArb, fc.array(queryArb, { minLength: 1, maxLength: 4 }), async (data, queries) => {
-        await loadDataset(engine, data)
+        await loadDataset(engine(), data)
         count(`differential.${db.name}.datasets`)
         for (const g of queries) {
-          const problem = await checkQuery(engine, db.name, data, g)
+          const problem = await checkQuery(engine(), db.name, data, g)
           expect(problem).toBeUndefined()
         }
       }),

@@ -26,7 +26,7 @@ process.env['TZ'] = 'Pacific/Chatham'
 
 import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import {
   asc,
   bigint,
@@ -63,8 +63,9 @@ import { createAll, dropAll } from '../src/compile/ddl.js'
 import type { Engine } from '../src/effects/Engine.js'
 import { compiled } from '../src/effects/Statement.js'
 import { describeEachDatabase } from '../test/support/databases.js'
-import { engineFor, runRaw, unwrap } from './support/db.js'
-import { count, params, report, timeout } from './support/runs.js'
+import { runRaw, unwrap } from './support/db.js'
+import { count, params, timeout } from './support/runs.js'
+import { suiteEngine } from './support/suite.js'
 
 const wellFormed = (s: string): boolean => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s)
 
@@ -84,14 +85,12 @@ const run = async (engine: Engine, stmts: E.Either<unknown, ReadonlyArray<import
 }
 
 describeEachDatabase('round-trip', (db) => {
-  let engine: Engine
   const noNul = db.name === 'postgres'
   const texts = table('rt_text', { id: integer().primaryKey(), s: textColumn() })
-  beforeAll(async () => {
-    engine = engineFor(db)
-    await run(engine, createAll(engine.dialect)([texts]), 'create rt_text')
+  const engine = suiteEngine(db, 'roundtrip', async (e) => {
+    await run(e, createAll(e.dialect)([texts]), 'create rt_text')
     // LIKE needs a binary collation on MariaDB (the default utf8mb4_unicode_ci folds case and accents).
-    await runRaw(engine, [
+    await runRaw(e, [
       db.name === 'mysql'
         ? 'CREATE TABLE rt_like (id INTEGER PRIMARY KEY, s TEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin)'
         : db.name === 'postgres'
@@ -99,22 +98,18 @@ describeEachDatabase('round-trip', (db) => {
           : 'CREATE TABLE rt_like (id INTEGER PRIMARY KEY, s TEXT)',
     ])
   })
-  afterAll(async () => {
-    await engine.dispose()
-    report('roundtrip')
-  })
 
   it('arbitrary strings round-trip as values and find their row with =', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(anyText(noNul), { minLength: 1, maxLength: 6 }), async (vs) => {
         count(`roundtrip.values.${db.name}`, vs.length)
-        unwrap(await engine.run(deleteFrom(texts))(), 'delete')
+        unwrap(await engine().run(deleteFrom(texts))(), 'delete')
         // ids from 1: MySQL turns an explicit 0 in an AUTO_INCREMENT column into a new key (regressions.test.ts, bug 4).
-        unwrap(await engine.run(insertInto(texts, vs.map((s, i) => ({ id: i + 1, s }))))(), 'insert')
-        const back = unwrap(await engine.execute(orderBy(asc(texts.c.id))(select(texts)))(), 'select')
+        unwrap(await engine().run(insertInto(texts, vs.map((s, i) => ({ id: i + 1, s }))))(), 'insert')
+        const back = unwrap(await engine().execute(orderBy(asc(texts.c.id))(select(texts)))(), 'select')
         expect(back.map((r) => r.s)).toStrictEqual(vs)
         for (let id = 1; id <= vs.length; id++) {
-          const found = unwrap(await engine.execute(where(eq(texts.c.s, vs[id - 1]))(from(texts)(select({ id: texts.c.id }))))(), 'select =')
+          const found = unwrap(await engine().execute(where(eq(texts.c.s, vs[id - 1]))(from(texts)(select({ id: texts.c.id }))))(), 'select =')
           // MariaDB's default collation may make other strings equal too; the row itself must be there.
           expect(found.map((r) => r.id)).toContain(id)
         }
@@ -129,10 +124,10 @@ describeEachDatabase('round-trip', (db) => {
     await fc.assert(
       // SQLite's LIKE stops at NUL, in the pattern and in the value (README: limitations).
       fc.asyncProperty(fc.array(anyText(noNul || db.name === 'sqlite'), { minLength: 1, maxLength: 6 }), anyText(noNul || db.name === 'sqlite'), async (vs, needle) => {
-        unwrap(await engine.run(deleteFrom(likeTable))(), 'delete')
+        unwrap(await engine().run(deleteFrom(likeTable))(), 'delete')
         // Make sure some rows do contain the needle.
         const rows = [...vs, `x${needle}y`, needle, `${needle}z`]
-        unwrap(await engine.run(insertInto(likeTable, rows.map((s, i) => ({ id: i + 1, s }))))(), 'insert')
+        unwrap(await engine().run(insertInto(likeTable, rows.map((s, i) => ({ id: i + 1, s }))))(), 'insert')
         const fold = db.name === 'sqlite' ? foldAscii : (s: string) => s
         const checks = [
           [contains, (s: string) => fold(s).includes(fold(needle))],
@@ -141,7 +136,7 @@ describeEachDatabase('round-trip', (db) => {
         ] as const
         for (const [op, js] of checks) {
           count(`roundtrip.like.${db.name}`)
-          const found = unwrap(await engine.execute(orderBy(asc(likeTable.c.id))(where(op(likeTable.c.s, needle))(from(likeTable)(select({ id: likeTable.c.id })))))(), 'like')
+          const found = unwrap(await engine().execute(orderBy(asc(likeTable.c.id))(where(op(likeTable.c.s, needle))(from(likeTable)(select({ id: likeTable.c.id })))))(), 'like')
           const expected = rows.flatMap((s, i) => (js(s) ? [i + 1] : []))
           expect({ needle, rows, found: found.map((r) => r.id) }).toStrictEqual({ needle, rows, found: expected })
         }
@@ -167,15 +162,15 @@ describeEachDatabase('round-trip', (db) => {
       fc.asyncProperty(tableName, columnName, anyText(noNul), async (tn, cn, v) => {
         count(`roundtrip.names.${db.name}`)
         const t = table(tn, { k: integer().primaryKey().named(`${cn}_k`), v: textColumn().named(cn) })
-        await run(engine, createAll(engine.dialect)([t]), `createAll ${JSON.stringify(tn)}`)
+        await run(engine(), createAll(engine().dialect)([t]), `createAll ${JSON.stringify(tn)}`)
         try {
-          unwrap(await engine.run(insertInto(t, [{ k: 1, v }, { k: 2, v: null }]))(), 'insert')
-          const back = unwrap(await engine.execute(orderBy(asc(t.c.k))(select(t)))(), 'select')
+          unwrap(await engine().run(insertInto(t, [{ k: 1, v }, { k: 2, v: null }]))(), 'insert')
+          const back = unwrap(await engine().execute(orderBy(asc(t.c.k))(select(t)))(), 'select')
           expect(back).toStrictEqual([{ k: 1, v }, { k: 2, v: null }])
-          const one = unwrap(await engine.execute(where(eq(t.c.k, 1))(from(t)(select({ [cn]: t.c.v }))))(), 'select by key')
+          const one = unwrap(await engine().execute(where(eq(t.c.k, 1))(from(t)(select({ [cn]: t.c.v }))))(), 'select by key')
           expect(one).toStrictEqual([{ [cn]: v }])
         } finally {
-          await run(engine, dropAll(engine.dialect)([t]), 'dropAll')
+          await run(engine(), dropAll(engine().dialect)([t]), 'dropAll')
         }
       }),
       params(db.name === 'sqlite' ? 100 : 25),
@@ -251,13 +246,13 @@ describeEachDatabase('round-trip', (db) => {
   const timeNorm = (s: string): string => s.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')
 
   it('every column type round-trips exactly', async () => {
-    await run(engine, createAll(engine.dialect)([typed as AnyTable]), 'create rt_types')
+    await run(engine(), createAll(engine().dialect)([typed as AnyTable]), 'create rt_types')
     await fc.assert(
       fc.asyncProperty(fc.array(rowArb, { minLength: 1, maxLength: 4 }), async (rows) => {
         count(`roundtrip.types.${db.name}`, rows.length)
-        unwrap(await engine.run(deleteFrom(typed))(), 'delete')
-        unwrap(await engine.run(insertInto(typed, rows.map((r, i) => ({ id: i + 1, ...r }))))(), 'insert')
-        const back = unwrap(await engine.execute(orderBy(asc(typed.c.id))(select(typed)))(), 'select')
+        unwrap(await engine().run(deleteFrom(typed))(), 'delete')
+        unwrap(await engine().run(insertInto(typed, rows.map((r, i) => ({ id: i + 1, ...r }))))(), 'insert')
+        const back = unwrap(await engine().execute(orderBy(asc(typed.c.id))(select(typed)))(), 'select')
         expect(back.length).toBe(rows.length)
         back.forEach((got, id) => {
           const want = rows[id]

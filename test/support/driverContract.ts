@@ -77,10 +77,11 @@ const connectFailures = (spec: DriverContract): void => {
   })
 }
 
-/** The cases that run on the provisioned database. */
-const liveCases = (db: TestDatabase, spec: DriverContract): void => {
-  const withConn = <A>(f: (c: DriverConnection) => Promise<A>): Promise<A> => withConnection(db.driver(), f)
+/** Opens a connection with the test database's driver, runs `f` on it and closes it. */
+export type WithConn = <A>(f: (c: DriverConnection) => Promise<A>) => Promise<A>
 
+/** The cases that run on the provisioned database. */
+const liveCases = (db: TestDatabase, spec: DriverContract, withConn: WithConn): void => {
   describe('errors', () => {
     it('classifies deadlocks', async () => {
       await withConn((a) =>
@@ -221,21 +222,22 @@ const liveCases = (db: TestDatabase, spec: DriverContract): void => {
 /**
  * Registers a server driver's suites: `<database> connect failures` (no database needed) and
  * `<database> driver [<database>]` on a provisioned database, where the dialect's own cases
- * (`dialectCases`) run first, then the shared ones.
+ * (`dialectCases`, given the database and a {@link WithConn} on it) run first, then the shared ones.
  *
  * @category testing
  * @example
- * driverContract({ database: 'mysql', product: 'MySQL', begin: 'START TRANSACTION', … }, (db) => {
- *   it('connects with a strict sql_mode', async () => { … })
+ * driverContract({ database: 'mysql', product: 'MySQL', begin: 'START TRANSACTION', … }, (db, withConn) => {
+ *   it('connects with a strict sql_mode', () => withConn(async (c) => { … }))
  * })
  */
-export const driverContract = (spec: DriverContract, dialectCases: (db: TestDatabase) => void): void => {
+export const driverContract = (spec: DriverContract, dialectCases: (db: TestDatabase, withConn: WithConn) => void): void => {
   connectFailures(spec)
   describeEachDatabase(
     `${spec.database} driver`,
     (db) => {
-      dialectCases(db)
-      liveCases(db, spec)
+      const withConn: WithConn = (f) => withConnection(db.driver(), f)
+      dialectCases(db, withConn)
+      liveCases(db, spec, withConn)
     },
     [spec.database],
   )

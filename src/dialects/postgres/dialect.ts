@@ -31,42 +31,20 @@ const encodeParam = (value: unknown, type: SqlType | undefined): unknown => {
 }
 
 /**
- * The type a parameter is cast to: the column's type without length, precision or scale (an
- * explicit cast to `VARCHAR(n)` would truncate, to `NUMERIC(p, s)` round, before comparing).
+ * The type a parameter is cast to: the column's type (`typeName`) without length, precision or
+ * scale (an explicit cast to `VARCHAR(n)` would truncate, to `NUMERIC(p, s)` round, before
+ * comparing), and `TIMESTAMPTZ` for the long `TIMESTAMP WITH TIME ZONE`.
  */
 const paramTypeName = (type: SqlType): string => {
   switch (type._tag) {
-    case 'Integer':
-      return 'INTEGER'
-    case 'BigInt':
-      return 'BIGINT'
-    case 'SmallInt':
-      return 'SMALLINT'
-    case 'Real':
-      return 'REAL'
-    case 'Double':
-      return 'DOUBLE PRECISION'
     case 'Numeric':
       return 'NUMERIC'
     case 'Varchar':
-    case 'Text':
       return 'TEXT'
-    case 'Boolean':
-      return 'BOOLEAN'
-    case 'Date':
-      return 'DATE'
-    case 'Time':
-      return 'TIME'
     case 'Timestamp':
       return type.withTimeZone ? 'TIMESTAMPTZ' : 'TIMESTAMP'
-    case 'Json':
-      return 'JSONB'
-    case 'Enum':
-      return quote(type.name)
-    case 'Binary':
-      return 'BYTEA'
-    case 'Uuid':
-      return 'UUID'
+    default:
+      return typeName(type)
   }
 }
 

@@ -1,28 +1,24 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import type { DriverConnection, RawRow } from '../../effects/Driver.js'
+import type { RawRow } from '../../effects/Driver.js'
 import { driverContract, queryError } from '../../../test/support/driverContract.js'
-import { exec, left, stmt, withConnection } from '../../../test/support/run.js'
+import { configParts, deliveredAsWritten } from '../../../test/support/driverFixtures.js'
+import { createErrorTables, expectKindWith, type ErrorTables } from '../../../test/support/driverErrors.js'
+import { exec, left, stmt } from '../../../test/support/run.js'
 import { backendPid, postgresDriver, postgresDriverConfig } from './driver.js'
 
 describe('postgresDriverConfig', () => {
   it('reads schema, options, sslmode and connect_timeout', () => {
     expect(
       postgresDriverConfig({
-        host: 'db',
+        ...configParts,
         port: 5433,
-        user: 'u',
-        password: 'p',
-        database: 'd',
         options: { schema: 'app', sslmode: 'require', connect_timeout: '2.5', application_name: 'x' },
       }),
     ).toStrictEqual(
       E.right({
-        host: 'db',
+        ...configParts,
         port: 5433,
-        user: 'u',
-        password: 'p',
-        database: 'd',
         schema: 'app',
         ssl: { rejectUnauthorized: false },
         applicationName: 'x',
@@ -65,9 +61,7 @@ driverContract(
     sleep: 'SELECT pg_sleep(5)',
     killedCode: '57P01',
   },
-  (db) => {
-    const withConn = <A>(f: (c: DriverConnection) => Promise<A>): Promise<A> => withConnection(db.driver(), f)
-
+  (db, withConn) => {
     it('connects into its own schema with TimeZone UTC', async () => {
       await withConn(async (c) => {
         const r = await exec(c, 'SELECT current_schema() AS s, current_setting($1) AS tz', ['TimeZone'])
@@ -97,41 +91,21 @@ driverContract(
             i8 bigint, num numeric(38,10), tstz timestamptz(3), ts timestamp(3), d date, t time(6),
             b boolean, j json, jb jsonb, js json, bin bytea, u uuid, txt text, i4 integer, f8 double precision)`,
         )
-        const bytes = Buffer.from([0, 1, 2, 253, 254, 255])
+        const { i8, num, d, js, bin, u, txt, i4, f8 } = deliveredAsWritten
+        const stamp = '2024-03-10T12:34:56.789Z'
+        const [j, jb] = [JSON.stringify({ a: [1, 2.5, null], b: 'x' }), JSON.stringify({ k: 'v' })]
         await exec(c, 'INSERT INTO types_t VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)', [
-          '9007199254740993',
-          '1234567890123456789012345678.0123456789',
-          '2024-03-10T12:34:56.789Z',
-          '2024-03-10T12:34:56.789Z',
-          '2024-02-29',
-          '23:59:59.123456',
-          true,
-          JSON.stringify({ a: [1, 2.5, null], b: 'x' }),
-          JSON.stringify({ k: 'v' }),
-          JSON.stringify('a JSON string'),
-          bytes,
-          'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
-          'héllo 🎉 wörld 𝄞',
-          -2147483648,
-          0.1,
+          i8, num, stamp, stamp, d, '23:59:59.123456', true, j, jb, js, bin, u, txt, i4, f8,
         ])
         const [row] = (await exec(c, 'SELECT * FROM types_t')).rows as ReadonlyArray<RawRow>
         expect(row).toStrictEqual({
-          i8: '9007199254740993',
-          num: '1234567890123456789012345678.0123456789',
+          ...deliveredAsWritten,
           tstz: '2024-03-10 12:34:56.789+00',
           ts: '2024-03-10 12:34:56.789',
-          d: '2024-02-29',
           t: '23:59:59.123456',
           b: true,
           j: '{"a":[1,2.5,null],"b":"x"}',
           jb: '{"k": "v"}',
-          js: '"a JSON string"',
-          bin: bytes,
-          u: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
-          txt: 'héllo 🎉 wörld 𝄞',
-          i4: -2147483648,
-          f8: 0.1,
         })
         // A timestamp without time zone is not shifted by the session zone either way.
         const shifted = await exec(c, "SELECT ts = '2024-03-10 12:34:56.789'::timestamp AS same FROM types_t")
@@ -161,41 +135,20 @@ driverContract(
     })
 
     describe('errors', () => {
-      const setup = async (c: DriverConnection): Promise<void> => {
-        await exec(c, 'DROP TABLE IF EXISTS err_child, err_parent')
-        await exec(
-          c,
-          `CREATE TABLE err_parent (id int PRIMARY KEY, email text CONSTRAINT err_parent_email_key UNIQUE,
+      const tables: ErrorTables = {
+        parent: `CREATE TABLE err_parent (id int PRIMARY KEY, email text CONSTRAINT err_parent_email_key UNIQUE,
              qty int NOT NULL DEFAULT 0 CONSTRAINT qty_positive CHECK (qty >= 0))`,
-        )
-        await exec(
-          c,
-          'CREATE TABLE err_child (id int PRIMARY KEY, parent_id int CONSTRAINT err_child_parent_fk REFERENCES err_parent (id))',
-        )
-        await exec(c, 'INSERT INTO err_parent (id, email) VALUES (1, $1)', ['a@x.io'])
-        await exec(c, 'INSERT INTO err_child VALUES (1, 1)')
+        child: 'CREATE TABLE err_child (id int PRIMARY KEY, parent_id int CONSTRAINT err_child_parent_fk REFERENCES err_parent (id))',
+        placeholder: '$1',
       }
-      const expectKind = async (
-        c: DriverConnection,
-        sql: string,
-        params: ReadonlyArray<unknown>,
-        kind: string,
-        code: string,
-        constraint?: string,
-      ): Promise<void> => {
-        const e = queryError(await left(c.execute(stmt(sql, params))))
-        expect({ kind: e.kind, code: e.code, constraint: e.constraint, sql: e.sql }).toStrictEqual({
-          kind,
-          code,
-          constraint,
-          sql,
-        })
+      const expectKind = expectKindWith((e, code: string) => {
+        expect(e.code).toBe(code)
         expect(e.cause).toBeInstanceOf(Error)
-      }
+      })
 
       it('classifies integrity, syntax, undefined and data errors with constraint names', async () => {
         await withConn(async (c) => {
-          await setup(c)
+          await createErrorTables(c, tables)
           await expectKind(c, 'INSERT INTO err_parent (id, email) VALUES (2, $1)', ['a@x.io'], 'UniqueViolation', '23505', 'err_parent_email_key')
           await expectKind(c, 'INSERT INTO err_parent (id) VALUES (1)', [], 'UniqueViolation', '23505', 'err_parent_pkey')
           await expectKind(c, 'INSERT INTO err_child VALUES (2, 99)', [], 'ForeignKeyViolation', '23503', 'err_child_parent_fk')
