@@ -53,12 +53,21 @@ export interface InsertOptions<T extends AnyTable> {
   readonly onConflict?: ConflictSpec<T>
 }
 
+/** The keys of rows that are no column of `t`, in order of first appearance. */
+const keysBeyond = (t: AnyTable, list: ReadonlyArray<Readonly<Record<string, unknown>>>): ReadonlyArray<string> => {
+  let extra: string[] | undefined
+  for (const row of list)
+    for (const k in row)
+      if (Object.prototype.hasOwnProperty.call(row, k) && !t.columnNames.some((col) => col.key === k) && !(extra ??= []).includes(k)) extra.push(k)
+  return extra ?? []
+}
+
 const rowsNode = (t: AnyTable, list: ReadonlyArray<Readonly<Record<string, unknown>>>): Pick<InsertNode, 'columns' | 'source'> => {
   const present = t.columnNames.filter((col) => list.some((row) => row[col.key] !== undefined))
   // A key that is no column (only possible past the type checker) is kept verbatim, so the
   // database rejects it with a typed UndefinedObject error instead of it being dropped.
-  const extra = [...new Set(list.flatMap((row) => Object.keys(row)))].filter((k) => !t.columnNames.some((col) => col.key === k))
-  const cols = [...present, ...extra.map((k) => ({ key: k, name: k, type: undefined }))]
+  const extra = keysBeyond(t, list)
+  const cols = extra.length === 0 ? present : [...present, ...extra.map((k) => ({ key: k, name: k, type: undefined }))]
   if (cols.length === 0 && (list.length <= 1 || t.columnNames.length === 0)) return { columns: [], source: { _tag: 'DefaultValues' } }
   const sparse = cols.length === 0 || list.some((row) => cols.some((col) => row[col.key] === undefined))
   const defs = sparse ? t.definition().columns : []

@@ -12,7 +12,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as SRTE from 'fp-ts/lib/StateReaderTaskEither.js'
 import type { DbError } from '../effects/DbError.js'
 import * as Core from '../effects/session/Session.js'
-import { addPending, forget, identityKey, lookup, markDeleted, patch, primaryKeyOf, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
+import { addPending, forget, identityKey, lookup, markDeleted, NO_REFS, patch, primaryKeyOf, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
 import { metaOf, type AnyEntity, type AnyInstance, type EntityMeta } from './Entity.js'
 import { concrete, connect, disconnect, getRelated, rowHolding, setPart, setRelated } from './graph.js'
 import type { Plan } from './loadPlan.js'
@@ -24,11 +24,12 @@ const invalid = (message: string): DbError => ({ _tag: 'InvalidStatement', messa
 /** The column values of a value for one table (synonyms resolved). @internal */
 export const columnsFor = (meta: EntityMeta, value: RowValues, tableIndex?: number, skip?: string): Record<string, unknown> => {
   const out: Record<string, unknown> = {}
-  const tables = tableIndex === undefined ? meta.tables : [meta.tables[tableIndex]]
-  for (const t of tables) for (const c of t.columnNames) if (value[c.key] !== undefined && c.key !== skip) out[c.key] = value[c.key]
-  for (const s of Object.keys(meta.synonyms)) {
+  const from = tableIndex ?? 0
+  const to = tableIndex === undefined ? meta.tables.length : tableIndex + 1
+  for (let i = from; i < to; i++) for (const c of meta.tables[i].columnNames) if (value[c.key] !== undefined && c.key !== skip) out[c.key] = value[c.key]
+  for (const s in meta.synonyms) {
     const target = meta.synonyms[s]
-    if (value[s] !== undefined && out[target] === undefined && tables.some((t) => t.columnNames.some((c) => c.key === target))) out[target] = value[s]
+    if (value[s] !== undefined && out[target] === undefined && meta.tables.slice(from, to).some((t) => t.columnNames.some((c) => c.key === target))) out[target] = value[s]
   }
   return out
 }
@@ -43,6 +44,8 @@ interface ParentLink {
   readonly column: string
   readonly value: unknown
   readonly ref: { readonly row: RowKey; readonly column: string } | undefined
+  /** The child's pending references when `ref` is set (one record shared by the parent's children). */
+  readonly refs: Readonly<Record<string, { readonly row: RowKey; readonly column: string }>>
 }
 
 /** Tracks a value's rows as pending (one per table of its hierarchy). */
@@ -50,10 +53,10 @@ const addRows = (uow: UnitOfWork, en: AnyEntity, value: RowValues, link?: Parent
   const meta = en.$
   // (Built without the linked column rather than deleting it: a deleted property makes the object slow for good.)
   const rootValues = columnsFor(meta, value, 0, link?.column)
-  let rootRefs: Readonly<Record<string, { readonly row: RowKey; readonly column: string }>> = {}
+  let rootRefs: Readonly<Record<string, { readonly row: RowKey; readonly column: string }>> = NO_REFS
   if (link !== undefined) {
     if (link.ref === undefined) rootValues[link.column] = link.value
-    else rootRefs = { [link.column]: link.ref }
+    else rootRefs = link.refs
   }
   const [u0, rootKey] = addPending(uow, meta.tables[0], rootValues, rootRefs, meta.versionKey)
   let u = u0
@@ -139,7 +142,8 @@ const setEdges = (uow: UnitOfWork, r: Resolved, src: TrackedRow, held: unknown, 
   if (r.owner === 'target' && r.target.$.tables[0].columnNames.some((c) => c.key === r.targetKey)) {
     const s = rowHolding(uow, r.source, src, r.sourceKey)
     const v = s.values[r.sourceKey]
-    link = { column: r.targetKey, value: v, ref: v === undefined || v === null ? { row: s.key, column: r.sourceKey } : undefined }
+    const ref = v === undefined || v === null ? { row: s.key, column: r.sourceKey } : undefined
+    link = { column: r.targetKey, value: v, ref, refs: ref === undefined ? NO_REFS : { [r.targetKey]: ref } }
   }
   const t = trackTargets(uow, r, held, link)
   if (E.isLeft(t)) return t

@@ -19,7 +19,7 @@ import type { Engine } from '../Engine.js'
 import { control } from '../Statement.js'
 import { planFlush, type FlushPlan } from './planFlush.js'
 import { runFlush, type FlushOutcome } from './runFlush.js'
-import { addLoadedAll, empty, identityKey, merge, unitOfWork, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from './UnitOfWork.js'
+import { addLoadedAll, empty, identityKey, merge, NO_REFS, unitOfWork, type RowKey, type RowValues, type TrackedRow, type UnitOfWork } from './UnitOfWork.js'
 
 /** What a row-level event sees. */
 export interface RowEvent {
@@ -72,32 +72,59 @@ export const fromConnection = <A>(f: (conn: Connection, env: SessionEnv) => TE.T
 /** Reads the unit of work. @category session */
 export const state: Session<UnitOfWork> = SRTE.get()
 
+const holdsAll = (a: RowValues, b: RowValues): boolean => {
+  for (const k in b) if (Object.prototype.hasOwnProperty.call(b, k) && !Object.prototype.hasOwnProperty.call(a, k)) return false
+  return true
+}
+
 /** Applies what a successful flush wrote to the unit of work. @internal */
 export const applyFlush = (uow: UnitOfWork, plan: FlushPlan, out: FlushOutcome): UnitOfWork => {
-  let rows = uow.rows
-  let renamed = uow.renamed
+  const rows = uow.rows
+  // Every change, in order, as one new version of each map.
+  const keys: RowKey[] = []
+  const changes: Array<TrackedRow | undefined> = []
+  const from: RowKey[] = []
+  const to: RowKey[] = []
   for (const step of plan.steps) {
     if (step._tag !== 'Insert') continue
     for (const p of step.rows) {
       const old = rows.get(p.key)
       const stored = out.inserted.get(p.key)
       if (!old || !stored) continue
-      const values = merge(old.values, stored)
+      // What the flush stored holds every column the row had (as sent, or read back).
+      const values = holdsAll(stored, old.values) ? stored : merge(old.values, stored)
       const key = identityKey(old.table, values) ?? p.key
-      const next: TrackedRow = { ...old, key, state: 'persistent', loaded: values, values, refs: {} }
-      rows = rows.delete(p.key).set(key, next)
-      if (key !== p.key) renamed = renamed.set(p.key, key)
+      if (key !== p.key) {
+        keys.push(p.key)
+        changes.push(undefined)
+        from.push(p.key)
+        to.push(key)
+      }
+      keys.push(key)
+      changes.push({ key, table: old.table, state: 'persistent', seq: old.seq, loaded: values, values, refs: NO_REFS, versionKey: old.versionKey })
     }
   }
-  for (const [key, written] of out.updated) {
-    const row = rows.get(key)
+  // A row inserted, then updated in the same plan (a foreign-key cycle): its inserted version is the one queued.
+  let queued: Map<RowKey, TrackedRow | undefined> | undefined
+  for (const [key, set] of out.updated) {
+    if (queued === undefined) {
+      queued = new Map()
+      for (let i = 0; i < keys.length; i++) queued.set(keys[i], changes[i])
+    }
+    const row = queued.has(key) ? queued.get(key) : rows.get(key)
     if (!row) continue
-    const values = merge(row.values, written)
-    rows = rows.set(key, { ...row, loaded: values, values, refs: {} })
+    const values = merge(row.values, set)
+    const next: TrackedRow = { ...row, loaded: values, values, refs: NO_REFS }
+    keys.push(key)
+    changes.push(next)
+    queued.set(key, next)
   }
-  for (const key of out.deleted) rows = rows.delete(key)
+  for (const key of out.deleted) {
+    keys.push(key)
+    changes.push(undefined)
+  }
   // A persistent row whose changes cancelled out is clean too.
-  return unitOfWork(rows, uow.changed.clear(), renamed, uow.nextSeq, uow.related)
+  return unitOfWork(rows.setMany(keys, changes), uow.changed.clear(), uow.renamed.setMany(from, to), uow.nextSeq, uow.related)
 }
 
 const rowEvents = (plan: FlushPlan, uow: UnitOfWork): ReadonlyArray<RowEvent> =>

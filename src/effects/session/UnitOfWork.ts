@@ -82,7 +82,8 @@ export const unitOfWork = (
 const next = (uow: UnitOfWork, rows: UnitOfWork['rows'], changed: UnitOfWork['changed'], nextSeq: number = uow.nextSeq): UnitOfWork =>
   unitOfWork(rows, changed, uow.renamed, nextSeq, uow.related)
 
-const NO_REFS: Readonly<Record<string, PendingRef>> = Object.freeze({})
+/** No pending references (shared by every row that has none). @internal */
+export const NO_REFS: Readonly<Record<string, PendingRef>> = Object.freeze({})
 
 /** An empty unit of work. @category session */
 export const empty: UnitOfWork = { rows: PersistentMap.empty(), changed: PersistentSet.empty(), renamed: PersistentMap.empty(), nextSeq: 0, related: undefined }

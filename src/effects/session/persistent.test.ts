@@ -30,9 +30,13 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 /** Applies a batch to a model the way insertMany / setMany do; returns what insertMany leaves in its values. */
 const applyMany = (model: Map<number, number>, insert: boolean, pairs: ReadonlyArray<readonly [number, number]>): number[] =>
   pairs.map(([k, v]) => {
-    if (!insert || !model.has(k)) model.set(k, v)
+    if (!insert && v % 5 === 0) model.delete(k)
+    else if (!insert || !model.has(k)) model.set(k, v)
     return model.get(k)!
   })
+
+/** setMany's values for a batch: a value divisible by 5 stands for a removal (undefined). */
+const changesOf = (pairs: ReadonlyArray<readonly [number, number]>): Array<number | undefined> => pairs.map(([, v]) => (v % 5 === 0 ? undefined : v))
 
 const sorted = (entries: Iterable<readonly [number, number]>) => [...entries].map(([k, v]) => [k, v] as const).sort((a, b) => a[0] - b[0])
 
@@ -68,7 +72,7 @@ describe('PersistentMap', () => {
           } else if (o._tag === 'many') {
             const keys = o.pairs.map((p) => p[0])
             const values = o.pairs.map((p) => p[1])
-            next = o.insert ? versions[i].insertMany(keys, values) : versions[i].setMany(keys, values)
+            next = o.insert ? versions[i].insertMany(keys, values) : versions[i].setMany(keys, changesOf(o.pairs))
             const expected = applyMany(model, o.insert, o.pairs)
             if (o.insert) expect(values).toEqual(expected)
           } else {
@@ -99,7 +103,7 @@ describe('PersistentMap', () => {
           const model = new Map(models[i])
           if (o._tag === 'many') {
             const values = o.pairs.map((p) => p[1])
-            versions.push(o.insert ? versions[i].insertMany(o.pairs.map((p) => p[0]), values) : versions[i].setMany(o.pairs.map((p) => p[0]), values))
+            versions.push(o.insert ? versions[i].insertMany(o.pairs.map((p) => p[0]), values) : versions[i].setMany(o.pairs.map((p) => p[0]), changesOf(o.pairs)))
             applyMany(model, o.insert, o.pairs)
           } else {
             if (o._tag === 'set') model.set(o.key, o.value)

@@ -229,21 +229,30 @@ export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
     return ks.length === 0 ? this : this.advanceMany(store, ks, vs)
   }
 
-  /** `set` for many keys at once, as one new version (a key given twice ends with its last value). */
-  setMany(keys: ReadonlyArray<K>, values: ReadonlyArray<V>): PersistentMap<K, V> {
+  /**
+   * `set` (or, where the value is undefined, `delete`) for many keys at once, in order, as one
+   * new version: a key given twice ends as its last change says.
+   */
+  setMany(keys: ReadonlyArray<K>, values: ReadonlyArray<V | undefined>): PersistentMap<K, V> {
     if (keys.length === 0) return this
     const store = this.m ?? this.reroot()
     if (store.map.size === store.dead) {
       const fresh = storeOf<K, V>()
-      for (let i = 0, n = keys.length; i < n; i++) fresh.map.set(keys[i], values[i])
+      for (let i = 0, n = keys.length; i < n; i++) {
+        const v = values[i]
+        put(fresh, keys[i], v === undefined ? ABSENT : v)
+      }
+      sweep(fresh)
       return new PersistentMap<K, V>(fresh)
     }
     const vs: Array<Slot<V>> = new Array<Slot<V>>(keys.length)
     for (let i = 0, n = keys.length; i < n; i++) {
       const found = store.map.get(keys[i])
+      const v = values[i]
       vs[i] = found === undefined ? ABSENT : found
-      put(store, keys[i], values[i], found)
+      put(store, keys[i], v === undefined ? ABSENT : v, found)
     }
+    sweep(store)
     return this.advanceMany(store, keys.slice(), vs)
   }
 

@@ -168,6 +168,25 @@ const pkValues = (row: TrackedRow, source: RowValues): RowValues => {
 const versionOf = (row: TrackedRow) =>
   row.versionKey !== undefined ? { column: row.versionKey, expected: (row.loaded ?? row.values)[row.versionKey] } : undefined
 
+const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k)
+
+/** The columns an INSERT of a pending row writes: those with a value, and those waiting on a reference. */
+const insertedColumns = (r: TrackedRow): string[] => {
+  const columns = Object.keys(r.values).filter((k) => r.values[k] !== undefined || r.refs[k] !== undefined)
+  for (const k of Object.keys(r.refs)) if (!columns.includes(k)) columns.push(k)
+  return columns
+}
+
+/** Whether a pending row writes exactly `columns` (as `insertedColumns` lists them, in any order), without listing its own. */
+const writesExactly = (r: TrackedRow, columns: ReadonlyArray<string>): boolean => {
+  let n = 0
+  for (const k in r.values) if (own(r.values, k) && (r.values[k] !== undefined || r.refs[k] !== undefined)) n++
+  for (const k in r.refs) if (own(r.refs, k) && !own(r.values, k)) n++
+  if (n !== columns.length) return false
+  for (const c of columns) if (r.values[c] === undefined && r.refs[c] === undefined) return false
+  return true
+}
+
 /**
  * Orders the unit of work's changes into statements.
  *
@@ -198,13 +217,11 @@ export const planFlush = (uow: UnitOfWork): FlushPlan => {
   let batch: { readonly table: AnyTable; readonly columns: ReadonlyArray<string>; readonly depth: number; readonly rows: PlannedInsert[] } | undefined
   for (let i = 0; i < inserts.length; i++) {
     const r = inserts[i]
-    const columns = Object.keys(r.values).filter((k) => r.values[k] !== undefined || r.refs[k] !== undefined)
-    for (const k of Object.keys(r.refs)) if (!columns.includes(k)) columns.push(k)
     const planned: PlannedInsert = { key: r.key, values: r.values, refs: r.refs }
     const depth = insertDepth.get(r.key) ?? 0
-    if (batch && batch.table === r.table && batch.depth === depth && batch.columns.length === columns.length && batch.columns.every((c) => columns.includes(c))) {
-      batch.rows.push(planned)
-    } else {
+    if (batch && batch.table === r.table && batch.depth === depth && writesExactly(r, batch.columns)) batch.rows.push(planned)
+    else {
+      const columns = insertedColumns(r)
       batch = { table: r.table, columns, depth, rows: [planned] }
       steps.push({ _tag: 'Insert', table: r.table, columns, rows: batch.rows })
     }

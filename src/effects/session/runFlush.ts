@@ -44,7 +44,7 @@ const resolve = (
 ): E.Either<DbError, RowValues> => {
   const keys = Object.keys(refs)
   if (keys.length === 0) return E.right(values)
-  const out: Any = { ...values }
+  const out: Any = Object.assign({}, values)
   for (const k of keys) {
     const parent = written.get(refs[k].row)
     if (!parent) return E.left({ _tag: 'InvalidStatement', message: `${table.name}.${k} refers to a row that is not being inserted (key ${refs[k].row})` })
@@ -54,9 +54,16 @@ const resolve = (
 }
 
 const compareKeys = (a: unknown, b: unknown): number => {
+  if (typeof a === 'number' && typeof b === 'number') return a - b
   const x = typeof a === 'bigint' ? a : BigInt(String(a))
   const y = typeof b === 'bigint' ? b : BigInt(String(b))
   return x < y ? -1 : x > y ? 1 : 0
+}
+
+/** Rows by their generated key, ascending (usually they already come back so: then as they are). */
+const byGeneratedKey = (rows: ReadonlyArray<RowValues>, key: string): ReadonlyArray<RowValues> => {
+  for (let i = 1; i < rows.length; i++) if (compareKeys(rows[i - 1][key], rows[i][key]) > 0) return [...rows].sort((a, b) => compareKeys(a[key], b[key]))
+  return rows
 }
 
 const insertChunk = async (
@@ -69,18 +76,24 @@ const insertChunk = async (
 ): Promise<E.Either<DbError, void>> => {
   const pk = primaryKeyOf(table)
   const keysGiven = rows.every((r) => identityKey(table, r) !== undefined)
+  const filled = filledByDatabase(table, rows)
   const stmt = insertInto(table, rows as never)
-  if (dialect.capabilities.returning) {
-    const res = await conn.execute(pipe(stmt, returning()))()
+  // The row as stored is the row as sent (absent columns NULL) plus what the database chose:
+  // generated keys and server defaults, the only columns read back (as SQLAlchemy does).
+  const absent = absentAsNull(table)
+  if (dialect.capabilities.returning && (!keysGiven || filled.length > 0)) {
+    const chosen: Record<string, Column<unknown>> = {}
+    for (const k of [...pk, ...filled]) chosen[k] = columnsOf(table)[k]
+    const res = await conn.execute(pipe(stmt, returning(chosen)))()
     if (E.isLeft(res)) return res
     const back = res.right as ReadonlyArray<RowValues>
     if (keysGiven) {
       const byKey = new Map(back.map((r) => [identityKey(table, r), r]))
-      planned.forEach((p, i) => inserted.set(p.key, byKey.get(identityKey(table, rows[i])) ?? rows[i]))
+      planned.forEach((p, i) => inserted.set(p.key, Object.assign({}, absent, rows[i], byKey.get(identityKey(table, rows[i])))))
     } else {
       // Generated keys are handed out in VALUES order within one statement: sort and zip.
-      const sorted = [...back].sort((a, b) => compareKeys(a[pk[0]], b[pk[0]]))
-      planned.forEach((p, i) => inserted.set(p.key, sorted[i]))
+      const sorted = byGeneratedKey(back, pk[0])
+      planned.forEach((p, i) => inserted.set(p.key, Object.assign({}, absent, rows[i], sorted[i])))
     }
     return E.right(undefined)
   }
@@ -94,9 +107,7 @@ const insertChunk = async (
     if (first === undefined || pk.length !== 1) return E.left({ _tag: 'InvalidStatement', message: `cannot learn the generated keys of ${table.name}` })
     pks = rows.map((_, i) => ({ [pk[0]]: typeof first === 'bigint' ? first + BigInt(i) : first + i }))
   }
-  if (!needsReadBack(table, rows)) {
-    // Nothing the database chose but the keys: the row is what was sent, absent columns NULL.
-    const absent = absentAsNull(table)
+  if (filled.length === 0) {
     planned.forEach((p, i) => inserted.set(p.key, Object.assign({}, absent, rows[i], pks[i])))
     return E.right(undefined)
   }
@@ -119,13 +130,10 @@ const defaultedColumns = (table: AnyTable): ReadonlyArray<string> => {
 }
 const defaulted = new WeakMap<AnyTable, ReadonlyArray<string>>()
 
-/**
- * Whether inserted rows must be read back (no RETURNING) to learn what the database filled
- * in: only when some row leaves a column with a server default to the database.
- */
-const needsReadBack = (table: AnyTable, rows: ReadonlyArray<RowValues>): boolean => {
+/** The columns with a server default that some of the rows leave to the database. */
+const filledByDatabase = (table: AnyTable, rows: ReadonlyArray<RowValues>): ReadonlyArray<string> => {
   const keys = defaultedColumns(table)
-  return keys.length > 0 && rows.some((r) => keys.some((k) => r[k] === undefined))
+  return keys.length === 0 ? keys : keys.filter((k) => rows.some((r) => r[k] === undefined))
 }
 
 /** Every column of a table as NULL (the stored value of a column left out that has no default). */
