@@ -103,7 +103,8 @@ export const partRow = (uow: UnitOfWork, root: TrackedRow, table: string): Track
 }
 
 /** The tracked row holding column `key` of a value of `en`. @internal */
-export const rowHolding = (uow: UnitOfWork, en: AnyEntity, root: TrackedRow, key: string): TrackedRow => partRow(uow, root, tableWith(en, key).name) ?? root
+export const rowHolding = (uow: UnitOfWork, en: AnyEntity, root: TrackedRow, key: string): TrackedRow =>
+  en.$.tables.length === 1 ? root : (partRow(uow, root, tableWith(en, key).name) ?? root)
 
 /** A value's column values across its tables. @internal */
 export const valuesOf = (uow: UnitOfWork, en: AnyEntity, root: TrackedRow): RowValues => {

@@ -99,8 +99,23 @@ export const targetOrder = (r: Resolved, ref: string): ReadonlyArray<OrderItem> 
   return orderBy.map((o) => retarget(o, byName))
 }
 
-/** A value's grouping key (integers read as bigint or number agree). */
-export const groupKey = (v: unknown): string => (typeof v === 'bigint' ? String(v) : typeof v === 'number' ? String(v) : v instanceof Date ? v.toISOString() : JSON.stringify(v))
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER)
+
+/**
+ * A value's grouping key: integers as numbers (read as bigint or number, they agree), other
+ * values as strings that no number and no other kind of value can equal.
+ */
+export const groupKey = (v: unknown): string | number =>
+  typeof v === 'number'
+    ? v
+    : typeof v === 'bigint'
+      ? v <= MAX_SAFE && v >= MIN_SAFE
+        ? Number(v)
+        : String(v)
+      : v instanceof Date
+        ? v.toISOString()
+        : JSON.stringify(v)
 
 /** A SELECT with nothing in it, to spread from. @internal */
 export const emptySelect: SelectNode = { _tag: 'Select', distinct: false, columns: [], from: [], joins: [], groupBy: [], orderBy: [] }

@@ -33,7 +33,7 @@ export const postLoad = (en: AnyEntity, parents: ReadonlyArray<TrackedRow>, plan
 const loadOne = (en: AnyEntity, parents: ReadonlyArray<TrackedRow>, p: Plan, parentQuery: SelectNode | undefined): Core.Session<void> =>
   (uow: UnitOfWork) => (env: Core.SessionEnv) => async () => {
     const r = p.r
-    const values = new Map<string, unknown>()
+    const values = new Map<string | number, unknown>()
     for (const parent of parents) {
       const v = sourceValue(uow, r, parent)
       if (v !== undefined && v !== null) values.set(groupKey(v), v)
@@ -68,7 +68,7 @@ const loadOne = (en: AnyEntity, parents: ReadonlyArray<TrackedRow>, p: Plan, par
         queries.push(where({ _tag: 'InList', operand: matchOn, values: all.slice(i, i + chunk).map((v) => ({ _tag: 'Param', value: v, ...(type ? { type } : {}) })), negated: false }))
     }
     let u = uow
-    const groups = new Map<string, TrackedRow[]>()
+    const groups = new Map<string | number, TrackedRow[]>()
     const children = new Set<TrackedRow>()
     for (const q of queries) {
       const res = await env.conn.execute({ node: q } as Select<RowValues>)()
