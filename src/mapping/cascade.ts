@@ -58,9 +58,10 @@ const addRows = (uow: UnitOfWork, en: AnyEntity, value: RowValues, link?: Parent
     if (link.ref === undefined) rootValues[link.column] = link.value
     else rootRefs = link.refs
   }
-  const [u0, rootKey] = addPending(uow, meta.tables[0], rootValues, rootRefs, meta.versionKey)
+  const [u0, rootKey, added] = addPending(uow, meta.tables[0], rootValues, rootRefs, meta.versionKey)
+  if (meta.tables.length === 1) return [u0, added]
   let u = u0
-  let root = lookup(u, rootKey)!
+  let root = added
   const rootPk = primaryKeyOf(meta.tables[0])
   for (let i = 1; i < meta.tables.length; i++) {
     const t = meta.tables[i]
@@ -151,8 +152,10 @@ const setEdges = (uow: UnitOfWork, r: Resolved, src: TrackedRow, held: unknown, 
   const targets = t.right[1]
   for (const tgt of targets) {
     const child = lookup(u, tgt.key)!
-    // A child whose foreign key already holds the link (set as it was added) needs only the relationship state.
-    u = connect(u, r, lookup(u, src.key)!, child, link === undefined || !holdsLink(child, link), true, false)
+    // A child whose foreign key already holds the link (set as it was added) needs only the
+    // relationship state, for which the source's key is enough.
+    const fk = link === undefined || !holdsLink(child, link)
+    u = connect(u, r, fk ? lookup(u, src.key)! : src, child, fk, true, false)
   }
   const keys = [...new Set(targets.map((x) => x.key))]
   if (fresh || keys.length > 0) u = setRelated(u, lookup(u, src.key)!, r.name, r.many ? keys : (keys[keys.length - 1] ?? null))

@@ -184,15 +184,24 @@ export const shapeOf = (value: unknown): Shape => {
   const m = metaOf(value as AnyInstance)
   if (!m) return []
   const v = value as Readonly<Record<string, unknown>>
-  const out: ShapeNode[] = []
-  for (const name of Object.keys(m.entity.$.relations)) {
+  let out: ShapeNode[] | undefined
+  for (const name in m.entity.$.relations) {
     if (!(name in v)) continue
     const held = v[name]
-    const nested = Array.isArray(held) ? held.reduce<Shape>((acc, x) => mergeShapes(acc, shapeOf(x)), []) : shapeOf(held)
+    let nested: Shape = []
+    if (Array.isArray(held))
+      for (const x of held) {
+        const s = shapeOf(x)
+        if (s.length > 0) nested = mergeShapes(nested, s)
+      }
+    else nested = shapeOf(held)
+    out ??= []
     out.push({ name, nested })
   }
-  return out
+  return out ?? NO_SHAPE
 }
+
+const NO_SHAPE: Shape = Object.freeze([])
 
 /** Merges shapes. @internal */
 export const merge = mergeShapes

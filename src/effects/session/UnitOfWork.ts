@@ -108,7 +108,28 @@ const pkKeys = new WeakMap<AnyTable, ReadonlyArray<string>>()
  * Integer keys read back as bigint or number give the same key.
  * @category session
  */
-export const identityKey = (table: AnyTable, values: RowValues): RowKey | undefined => {
+export const identityKey = (table: AnyTable, values: RowValues): RowKey | undefined => keyerOf(table)(values)
+
+/** A table's identity-key function, made once per table: a lone primary key read directly. */
+const keyerOf = (table: AnyTable): ((values: RowValues) => RowKey | undefined) => {
+  let f = keyers.get(table)
+  if (f === undefined) {
+    const pk = primaryKeyOf(table)
+    const prefix = table.name + '\u0000'
+    if (pk.length === 1) {
+      const k = pk[0]
+      f = (values) => {
+        const v = values[k]
+        return typeof v === 'number' ? prefix + v : v === undefined || v === null ? undefined : keyOf(table, values)
+      }
+    } else f = (values) => keyOf(table, values)
+    keyers.set(table, f)
+  }
+  return f
+}
+const keyers = new WeakMap<AnyTable, (values: RowValues) => RowKey | undefined>()
+
+const keyOf = (table: AnyTable, values: RowValues): RowKey | undefined => {
   const pk = primaryKeyOf(table)
   if (pk.length === 0) return undefined
   if (pk.length === 1) {
@@ -126,14 +147,14 @@ export const identityKey = (table: AnyTable, values: RowValues): RowKey | undefi
 }
 
 /** Resolves a key that may have been renamed by a flush. @category session */
-export const resolveKey = (uow: UnitOfWork, key: RowKey): RowKey => uow.renamed.get(key) ?? key
+export const resolveKey = (uow: UnitOfWork, key: RowKey): RowKey => (uow.renamed.isEmpty() ? key : (uow.renamed.get(key) ?? key))
 
 /** The tracked row under `key` (following renames). @category session */
 export const lookup = (uow: UnitOfWork, key: RowKey): TrackedRow | undefined => uow.rows.get(resolveKey(uow, key))
 
 /**
- * Tracks a new row (state pending). Returns the new state and the row's key: its identity key
- * when the primary key is given, a temporary one otherwise.
+ * Tracks a new row (state pending). Returns the new state, the row's key (its identity key
+ * when the primary key is given, a temporary one otherwise) and the tracked row.
  * @category session
  */
 export const addPending = (
@@ -142,10 +163,10 @@ export const addPending = (
   values: RowValues,
   refs: Readonly<Record<string, PendingRef>> = {},
   versionKey?: string,
-): readonly [UnitOfWork, RowKey] => {
+): readonly [UnitOfWork, RowKey, TrackedRow] => {
   const key = identityKey(table, values) ?? `${table.name}\u0000#${uow.nextSeq}`
   const row: TrackedRow = { key, table, state: 'pending', seq: uow.nextSeq, loaded: undefined, values, refs, versionKey }
-  return [next(uow, uow.rows.set(key, row), uow.changed.add(key), uow.nextSeq + 1), key]
+  return [next(uow, uow.rows.set(key, row), uow.changed.add(key), uow.nextSeq + 1), key, row]
 }
 
 /**
@@ -177,9 +198,10 @@ export const addLoadedAll = (uow: UnitOfWork, table: AnyTable, values: ReadonlyA
   const keys: RowKey[] = new Array<RowKey>(n)
   const rows: TrackedRow[] = new Array<TrackedRow>(n)
   const seq = uow.nextSeq
+  const keyer = keyerOf(table)
   for (let i = 0; i < n; i++) {
     const v = values[i]
-    const key = identityKey(table, v)
+    const key = keyer(v)
     if (key === undefined) return addEach(uow, table, values, versionKey)
     keys[i] = key
     rows[i] = { key, table, state: 'persistent', seq: seq + i, loaded: v, values: v, refs: NO_REFS, versionKey }

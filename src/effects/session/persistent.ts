@@ -272,6 +272,12 @@ export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
     return store.map.size - store.dead
   }
 
+  /** Whether the map has no entries (without hashing a key). */
+  isEmpty(): boolean {
+    const store = this.m ?? this.reroot()
+    return store.map.size === store.dead
+  }
+
   /** The value of `key`, if any. */
   get(key: K): V | undefined {
     const v = (this.m ?? this.reroot()).map.get(key)
