@@ -118,12 +118,7 @@ export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
         if (p.ks === undefined) put(copy, p.k as K, p.v as Slot<V>)
         else for (let j = p.ks.length - 1; j >= 0; j--) put(copy, p.ks[j], p.vs![j])
       }
-      this.m = copy
-      this.k = undefined
-      this.v = undefined
-      this.ks = undefined
-      this.vs = undefined
-      this.next = undefined
+      this.hold(copy)
       return copy
     }
     // Walk back from the holder, reversing each difference as it is applied.
@@ -151,15 +146,20 @@ export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
         newer.ks = redoKeys
         newer.vs = redoSlots
       }
-      p.m = store
-      p.k = undefined
-      p.v = undefined
-      p.ks = undefined
-      p.vs = undefined
-      p.next = undefined
+      p.hold(store)
       newer = p
     }
     return store
+  }
+
+  /** Makes this version the holder of `store`. */
+  private hold(store: Store<K, V>): void {
+    this.m = store
+    this.k = undefined
+    this.v = undefined
+    this.ks = undefined
+    this.vs = undefined
+    this.next = undefined
   }
 
   /** A new version from this one, with `key`'s slot changed to `value`. */
