@@ -195,11 +195,24 @@ export const validateRow = (meta: EntityMeta, row: Readonly<Record<string, unkno
   return E.right(row)
 }
 
+/** An entity's hybrid and synonym names, or undefined when it has neither (most entities). */
+const derivedNames = (meta: EntityMeta): { readonly names: ReadonlyArray<string>; readonly syn: ReadonlyArray<string> } | undefined => {
+  let d = derivedOf.get(meta)
+  if (d === undefined) {
+    const names = Object.keys(meta.hybrids)
+    const syn = Object.keys(meta.synonyms)
+    d = names.length === 0 && syn.length === 0 ? null : { names, syn }
+    derivedOf.set(meta, d)
+  }
+  return d ?? undefined
+}
+const derivedOf = new WeakMap<EntityMeta, { readonly names: ReadonlyArray<string>; readonly syn: ReadonlyArray<string> } | null>()
+
 /** Adds the computed hybrid values to a row. @internal */
 export const withHybrids = (meta: EntityMeta, row: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> => {
-  const names = Object.keys(meta.hybrids)
-  const syn = Object.keys(meta.synonyms)
-  if (names.length === 0 && syn.length === 0) return row
+  const derived = derivedNames(meta)
+  if (derived === undefined) return row
+  const { names, syn } = derived
   const out: Record<string, unknown> = { ...row }
   for (const s of syn) out[s] = row[meta.synonyms[s]]
   const resolve = (_table: string, column: string) => {
