@@ -98,6 +98,34 @@ describeEachDatabase('Session', (db) => {
     expect(statements.filter((s) => /^select/i.test(s.trim())).length).toBe(1)
   })
 
+  it('an INSERT reads back only what the database chose: the generated key, and server defaults a row leaves out', async () => {
+    const statements: string[] = []
+    const off = engine.on('beforeExecute', (e) => statements.push(e.sql))
+    const flushed = await run(
+      pipe(
+        S.addAll([make(Writer.make({ name: 'given rev', rev: 2 })), make(Writer.make({ name: 'default rev' })), make(Writer.make({ id: 900, name: 'given key', rev: 5 }))]),
+        S.chain(() => S.flush),
+        S.chain(() => S.all(Writer, orderBy(asc(writers.c.name)))),
+      ),
+    )
+    off()
+    expect(pipe(flushed, E.map((ws) => ws.map((w) => [w.name, w.rev, typeof w.id])))).toEqual(
+      E.right([
+        ['default rev', 1, 'number'],
+        ['given key', 5, 'number'],
+        ['given rev', 2, 'number'],
+      ]),
+    )
+    const returning = statements.filter((s) => /^insert/i.test(s.trim())).map((s) => (/ RETURNING (.*)$/i.exec(s)?.[1] ?? '').replace(/[`"]/g, ''))
+    if (!engine.dialect.capabilities.returning) expect(returning.every((r) => r === '')).toBe(true)
+    else {
+      // The rows with a generated key (one gives rev, one leaves it) and the row with its own key go in separate statements.
+      expect(returning.filter((r) => r !== '').every((r) => /\bid\b/.test(r) && !/\bname\b/.test(r))).toBe(true)
+      expect(returning.some((r) => /\brev\b/.test(r))).toBe(true)
+      expect(returning.filter((r) => r === '').length).toBe(1)
+    }
+  })
+
   it('a unique violation on the 700th of 1,000 rows rolls back the flush; the state is kept and can be fixed', async () => {
     await right(engine.run(text("INSERT INTO s_writers (name, rev) VALUES ('w699', 1)")))
     const values = Array.from({ length: 1000 }, (_, i) => make(Writer.make({ name: `w${i}` })))
