@@ -13,11 +13,11 @@ import type { Compiled } from '../compile/Compiled.js'
 import type { Dialect, IsolationLevel } from '../compile/Dialect.js'
 import type { DbError } from './DbError.js'
 import { decoderFor } from './decode.js'
-import type { DriverConnection, QueryResult } from './Driver.js'
+import type { DriverConnection, QueryResult, RowBuilder } from './Driver.js'
 import type { Emitter } from './events.js'
 import type { Lease } from './Pool.js'
 import { isConnectionFatal } from './Pool.js'
-import { control, type Compile, type Executable, type RunResult, toCompiled } from './Statement.js'
+import { control, rowBuilderOf, type Compile, type Executable, type RunResult, toCompiled } from './Statement.js'
 
 /** Options of `transaction`. @category effects */
 export interface TransactionOptions {
@@ -90,12 +90,12 @@ export interface Context {
 
 /** Runs one compiled statement on a connection, emitting execute events. @internal */
 export const runOn =
-  (ctx: Context, conn: DriverConnection, c: Compiled): TE.TaskEither<DbError, QueryResult> =>
+  (ctx: Context, conn: DriverConnection, c: Compiled, build?: RowBuilder): TE.TaskEither<DbError, QueryResult> =>
   async () => {
     const em = ctx.emitter
     if (em.has('beforeExecute')) em.emit({ type: 'beforeExecute', connectionId: conn.id, sql: c.sql, params: c.params })
     const t0 = performance.now()
-    const r = await conn.execute(c)()
+    const r = await conn.execute(c, build)()
     if (E.isRight(r)) {
       if (em.has('afterExecute'))
         em.emit({
@@ -113,8 +113,8 @@ export const runOn =
 
 const isDbError = (e: unknown): e is DbError => typeof e === 'object' && e !== null && typeof (e as { _tag?: unknown })._tag === 'string'
 
-const runCompiled = async <R>(ctx: Context, conn: DriverConnection, c: Compiled): Promise<E.Either<DbError, RunResult<R>>> => {
-  const r = await runOn(ctx, conn, c)()
+const runCompiled = async <R>(ctx: Context, conn: DriverConnection, c: Compiled, build?: RowBuilder): Promise<E.Either<DbError, RunResult<R>>> => {
+  const r = await runOn(ctx, conn, c, build)()
   if (E.isLeft(r)) return r
   const res = r.right
   if (res.rows.length === 0) return r as E.Either<DbError, RunResult<R>>
@@ -154,7 +154,7 @@ export const makeExecutor = (
     }
   const run = <R>(q: Executable<R>): TE.TaskEither<DbError, RunResult<R>> => {
     const c = prepare(q)
-    return E.isLeft(c) ? async () => c : withConn((conn) => runCompiled<R>(ctx, conn, c.right))
+    return E.isLeft(c) ? async () => c : withConn((conn) => runCompiled<R>(ctx, conn, c.right, rowBuilderOf(q, c.right)))
   }
   const execute = <R>(q: Executable<R>): TE.TaskEither<DbError, ReadonlyArray<R>> => {
     const t = run(q)
@@ -185,8 +185,8 @@ export const makeExecutor = (
     }
     return withConn(async (conn) => {
       const out: Array<RunResult<R>> = []
-      for (const c of cs) {
-        const r = await runCompiled<R>(ctx, conn, c)
+      for (let i = 0; i < cs.length; i++) {
+        const r = await runCompiled<R>(ctx, conn, cs[i], rowBuilderOf(qs[i], cs[i]))
         if (E.isLeft(r)) return r
         out.push(r.right)
       }

@@ -12,6 +12,13 @@ import type { DbError } from './DbError.js'
 /** A raw result row as the driver returns it, keyed by result column label. */
 export type RawRow = Record<string, unknown>
 
+/**
+ * Builds one result row from its values, in the order of the statement's result columns: how
+ * a caller that knows what the rows become (an entity's value class) has the driver build them
+ * directly, instead of plain objects that would only be copied.
+ */
+export type RowBuilder = (values: ReadonlyArray<unknown>) => RawRow
+
 /** What one statement produced. */
 export interface QueryResult {
   readonly rows: ReadonlyArray<RawRow>
@@ -25,8 +32,12 @@ export interface QueryResult {
 export interface DriverConnection {
   /** A number unique within the driver, for events and logs. */
   readonly id: number
-  /** Runs one statement. */
-  readonly execute: (stmt: Compiled) => TE.TaskEither<DbError, QueryResult>
+  /**
+   * Runs one statement. With `build`, a query's rows are built by it from their values (in the
+   * order of `stmt.columns`) where the driver can read rows as value arrays; otherwise, and for
+   * other statements, the driver's own row objects.
+   */
+  readonly execute: (stmt: Compiled, build?: RowBuilder) => TE.TaskEither<DbError, QueryResult>
   /**
    * Runs one query and yields its rows in batches of at most `batchSize`, reading the next
    * batch only when the consumer asks for it (back-pressure). A failure is thrown from the

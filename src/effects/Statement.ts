@@ -9,13 +9,21 @@ import type { StatementNode } from '../algebra/ast.js'
 import type { CompileError } from '../compile/CompileError.js'
 import type { Compiled } from '../compile/Compiled.js'
 import type { DbError } from './DbError.js'
-import type { RawRow } from './Driver.js'
+import type { RawRow, RowBuilder } from './Driver.js'
 
 /** A statement value whose rows have type `R` (what `select`, `insertInto`, … build). @category effects */
 export interface Statement<R> {
   readonly node: StatementNode
   readonly _R?: R
+  /**
+   * How to build the rows of this query from their values, given its result labels (undefined:
+   * plain objects). Set by the ORM for entity queries; rows are decoded in place afterwards.
+   */
+  readonly rows?: RowFactory
 }
+
+/** A row builder for a query with these result labels, or undefined to keep plain row objects. @category effects */
+export type RowFactory = (labels: ReadonlyArray<string>) => RowBuilder | undefined
 
 /** A compiled statement whose rows have type `R`. @category effects */
 export interface CompiledStatement<R> extends Compiled {
@@ -58,6 +66,21 @@ export const toCompiled =
       return E.left({ _tag: 'InvalidStatement', message: `the compiler failed on a ${q.node._tag} node: ${String(cause)}` })
     }
   }
+
+/**
+ * The row builder a statement asks for, when its compiled form can use one: a query whose
+ * result labels are its SQL's own (no column renamed after reading).
+ * @internal
+ */
+export const rowBuilderOf = <R>(q: Executable<R>, c: Compiled): RowBuilder | undefined => {
+  if (isCompiled(q) || q.rows === undefined || c.kind !== 'query' || c.columns.length === 0) return undefined
+  const labels: string[] = []
+  for (const col of c.columns) {
+    if (col.source !== undefined) return undefined
+    labels.push(col.name)
+  }
+  return q.rows(labels)
+}
 
 /** A transaction-control statement (BEGIN, COMMIT, SAVEPOINT, …). @internal */
 export const control = (sql: string): Compiled => ({ sql, params: [], kind: 'raw', columns: [] })

@@ -12,7 +12,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import type { Compiled } from '../compile/Compiled.js'
 import type { DbError } from './DbError.js'
-import type { DriverConnection } from './Driver.js'
+import type { DriverConnection, RawRow, RowBuilder } from './Driver.js'
 import type { ServerConfig } from './url.js'
 
 /**
@@ -218,4 +218,26 @@ export const batchSizeOf = (requested: number): number => Math.max(1, Math.floor
  */
 export function* inBatches<A>(rows: ReadonlyArray<A>, size: number): Generator<ReadonlyArray<A>> {
   for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size)
+}
+
+/**
+ * Rows read as value arrays (a caller passed a {@link RowBuilder}): built by it in place when the
+ * result's column names are the statement's labels in order (what the builder reads by
+ * position), else made plain objects keyed by the result's names, as the driver would have.
+ *
+ * @category effects
+ */
+export const buildRows = (rows: unknown[], names: ReadonlyArray<string>, stmt: Compiled, build: RowBuilder): ReadonlyArray<RawRow> => {
+  let same = names.length === stmt.columns.length
+  for (let i = 0; same && i < names.length; i++) same = names[i] === stmt.columns[i].name
+  for (let i = 0, n = rows.length; i < n; i++) {
+    const values = rows[i] as ReadonlyArray<unknown>
+    if (same) rows[i] = build(values)
+    else {
+      const o: RawRow = {}
+      for (let j = 0; j < names.length; j++) Object.defineProperty(o, names[j], { value: values[j], writable: true, enumerable: true, configurable: true })
+      rows[i] = o
+    }
+  }
+  return rows as RawRow[]
 }

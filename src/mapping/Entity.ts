@@ -14,6 +14,8 @@ import type { Expr } from '../algebra/Expr.js'
 import type { SqlType } from '../algebra/SqlType.js'
 import type { AnyTable, ColumnBuilders, ColumnValue, ColumnsOf, InsertRowOf, RowOf, Table } from '../algebra/Table.js'
 import type { DbError } from '../effects/DbError.js'
+import type { RowBuilder } from '../effects/Driver.js'
+import type { RowFactory } from '../effects/Statement.js'
 import type { Relation } from './relations.js'
 import { identityKey } from '../effects/session/UnitOfWork.js'
 import { evaluate } from './evaluate.js'
@@ -288,6 +290,10 @@ interface Ctors {
   readonly tracked: Ctor
   /** Copies a row read by a projection (labels → keys) into a tracked value, by label prefix. */
   readonly readers: Map<string, ((raw: Readonly<Record<string, unknown>>) => Record<string, unknown>) | null>
+  /** Tracked values built by a driver straight from a row's values (`valueRows`), by label list. */
+  readonly builders: Map<string, RowBuilder | null>
+  /** The class those values share, to tell them from plain rows. */
+  readonly built: Ctor
 }
 
 const ctorsOf = new WeakMap<AnyEntity, Ctors>()
@@ -304,7 +310,10 @@ const subclass = (entity: AnyEntity, tracked: boolean): Ctor => {
 const ctors = (entity: AnyEntity): Ctors => {
   let c = ctorsOf.get(entity)
   if (c === undefined) {
-    c = { transient: subclass(entity, false), tracked: subclass(entity, true), readers: new Map() }
+    const tracked = subclass(entity, true)
+    // Named after the entity too (an anonymous class would print as its property's name).
+    const built = { [entity.$.name]: class extends tracked {} }[entity.$.name] as Ctor
+    c = { transient: subclass(entity, false), tracked, readers: new Map(), builders: new Map(), built }
     ctorsOf.set(entity, c)
   }
   return c
@@ -350,6 +359,40 @@ export const trackedReader = (entity: AnyEntity, prefix: string): ((raw: Readonl
   }
   c.readers.set(prefix, r)
   return r
+}
+
+/**
+ * Has the driver build the rows of an entity's own query (its labels exactly the entity's
+ * column keys, in any order) as tracked values, straight from each row's values: one
+ * generated class, no row object built only to be copied. Other labels keep plain rows, as do
+ * entities whose values need more than their table's columns (see `trackedReader`).
+ * @internal
+ */
+export const valueRows =
+  (entity: AnyEntity): RowFactory =>
+  (labels) => {
+    const c = ctors(entity)
+    const id = labels.join('\u0000')
+    let b = c.builders.get(id)
+    if (b !== undefined) return b ?? undefined
+    const keys = entity.$.table.columnNames.map((x) => x.key)
+    const plain = trackedReader(entity, '') !== null
+    const at = keys.map((k) => labels.indexOf(k))
+    if (!plain || labels.length !== keys.length || at.some((i) => i < 0)) b = null
+    else {
+      const body = keys.map((k, i) => `this[${JSON.stringify(k)}] = v[${at[i]}];`).join('\n')
+      const make = new Function('Base', `return class extends Base { constructor(v) { super(undefined, undefined);\n${body}\n} }`) as (base: Ctor) => new (v: ReadonlyArray<unknown>) => Record<string, unknown>
+      const Built = make(c.built)
+      b = (v) => new Built(v)
+    }
+    if (c.builders.size < 1000) c.builders.set(id, b)
+    return b ?? undefined
+  }
+
+/** A test of whether a row is already a tracked value of `entity` built by `valueRows`. @internal */
+export const builtValueTest = (entity: AnyEntity): ((row: object) => boolean) => {
+  const Built = ctors(entity).built
+  return (row) => row instanceof Built
 }
 
 /** The session metadata of a value, if any. @category mapping */

@@ -16,7 +16,7 @@ import type { ExprNode, FromItem, JoinClause, SelectItem } from '../algebra/ast.
 import type { AnyTable, ColumnBuilders, ColumnsOf, InsertRowOf, RowOf, Table } from '../algebra/Table.js'
 import type { DbError } from '../effects/DbError.js'
 import { primaryKeyOf, type RowValues } from '../effects/session/UnitOfWork.js'
-import { metaOf, rootOf, trackedReader, transientValue, validateRow, withHybrids, type AnyEntity, type AnyInstance, type EntityMeta, type Inheritance } from './Entity.js'
+import { builtValueTest, metaOf, rootOf, trackedReader, transientValue, validateRow, withHybrids, type AnyEntity, type AnyInstance, type EntityMeta, type Inheritance } from './Entity.js'
 import type { InstanceOf } from './relations.js'
 
 type MakeOf<P> = P extends { readonly make: (input: infer I) => unknown } ? I : never
@@ -174,7 +174,10 @@ export const projection = (en: AnyEntity, alias?: string, prefix = ''): Projecti
     }
     return out
   }
-  const direct = parts.length === 1 ? trackedReader(en, prefix) : null
+  const reader = parts.length === 1 ? trackedReader(en, prefix) : null
+  // A row the driver already built as the entity's value (`valueRows`, unprefixed labels) is taken as it is.
+  const built = prefix === '' ? builtValueTest(en) : undefined
+  const direct = reader === null ? null : built === undefined ? reader : (raw: RowValues): RowValues => (built(raw) ? raw : reader(raw))
   const readValue =
     direct === null
       ? undefined

@@ -18,7 +18,7 @@ import type { Dialect } from '../compile/Dialect.js'
 import type { DbError } from '../effects/DbError.js'
 import * as Core from '../effects/session/Session.js'
 import type { RowValues, TrackedRow, UnitOfWork } from '../effects/session/UnitOfWork.js'
-import type { AnyEntity, AnyInstance } from './Entity.js'
+import { valueRows, type AnyEntity, type AnyInstance } from './Entity.js'
 import { edgeOf, newEdges, noteChild, pushEdge, recordEdges, type Edges } from './edges.js'
 import { getRelated, hydrate, trackAllRaw, trackParts, trackRaw, type Shape } from './graph.js'
 import { projection, type Projection } from './inheritance.js'
@@ -136,7 +136,9 @@ export const entitySelect = (en: AnyEntity): Select<Readonly<Record<string, unkn
   return { node: { ...emptySelect, columns: proj.columns, from: [proj.from], joins: proj.joins, ...(proj.where ? { where: proj.where } : {}) } }
 }
 
-const execute = (node: SelectNode): Core.Session<ReadonlyArray<RowValues>> => Core.fromConnection((conn) => conn.execute({ node } as Select<RowValues>))
+/** Runs an entity query; rows labelled exactly as the entity's columns come back built as its values. */
+const execute = (en: AnyEntity, node: SelectNode): Core.Session<ReadonlyArray<RowValues>> =>
+  Core.fromConnection((conn) => conn.execute({ node, rows: valueRows(en) } as Select<RowValues>))
 
 /**
  * Runs an entity query (already shaped by the user's steps) with its load plans; returns the
@@ -199,7 +201,7 @@ export const runQuery = (en: AnyEntity, q: SelectNode, plans: ReadonlyArray<Plan
       node = { ...node, columns: [...node.columns, ...b.columns], joins: [...node.joins, ...b.joins], orderBy: [...node.orderBy, ...b.order] }
       const final = node
       return pipe(
-        execute(final),
+        execute(en, final),
         SRTE.chain((rows) => (uow: UnitOfWork) => () => async () => {
           let u = uow
           const nodes = built.right.nodes

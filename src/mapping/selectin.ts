@@ -13,7 +13,7 @@ import type { ExprNode, SelectItem, SelectNode } from '../algebra/ast.js'
 import type { Select } from '../algebra/Query.js'
 import * as Core from '../effects/session/Session.js'
 import type { RowValues, TrackedRow, UnitOfWork } from '../effects/session/UnitOfWork.js'
-import type { AnyEntity } from './Entity.js'
+import { valueRows, type AnyEntity } from './Entity.js'
 import { edgeOf, newEdges, pushEdge, recordEdges } from './edges.js'
 import { rowHolding, trackAllRaw } from './graph.js'
 import { projection } from './inheritance.js'
@@ -71,7 +71,7 @@ const loadOne = (en: AnyEntity, parents: ReadonlyArray<TrackedRow>, p: Plan, par
     const groups = new Map<string | number, TrackedRow[]>()
     const children = new Set<TrackedRow>()
     for (const q of queries) {
-      const res = await env.conn.execute({ node: q } as Select<RowValues>)()
+      const res = await env.conn.execute({ node: q, rows: valueRows(r.target) } as Select<RowValues>)()
       if (E.isLeft(res)) return res
       const [after, tracked, raws] = trackAllRaw(u, r.target, proj, res.right)
       u = after

@@ -18,7 +18,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import type { Readable } from 'node:stream'
 import type { Compiled } from '../../compile/Compiled.js'
 import type { DbError } from '../../effects/DbError.js'
-import type { Driver, DriverConnection, QueryResult, RawRow } from '../../effects/Driver.js'
+import type { Driver, DriverConnection, QueryResult, RawRow, RowBuilder } from '../../effects/Driver.js'
 import * as support from '../../effects/driverSupport.js'
 import { mysql as mysqlDialect } from './dialect.js'
 import { classifyConnectError, classifyQueryError, isConnectionLost } from './errors.js'
@@ -207,22 +207,29 @@ const wrap = (native: mysql.Connection, state: support.ConnectionState, prepared
   const guard = support.statementGuard('MySQL', state, { classifyQueryError, isConnectionLost })
 
   /** Runs one statement; checks for a dead connection when run, not when built. */
-  const run = (sql: string, params: ReadonlyArray<unknown>): TE.TaskEither<DbError, unknown> =>
+  /** Runs one statement; its rows as value arrays with `rowsAsArray` (then `fields` names them). */
+  const run = (sql: string, params: ReadonlyArray<unknown>, rowsAsArray = false): TE.TaskEither<DbError, unknown> =>
     guard.run(
       sql,
       () =>
         new Promise<unknown>((resolve, reject) => {
-          const done = (err: unknown, result: unknown): void => (err ? reject(err) : resolve(result))
-          if (params.length === 0) native.query({ sql }, done)
-          else if (prepared) native.execute({ sql, values: params.map(binaryParam) }, done)
-          else native.query({ sql, values: params.map(textParam) }, done)
+          const done = (err: unknown, result: unknown, fields?: ReadonlyArray<{ readonly name: string }>): void =>
+            err ? reject(err) : resolve(rowsAsArray ? { arrays: result, fields } : result)
+          if (params.length === 0) native.query({ sql, rowsAsArray }, done)
+          else if (prepared) native.execute({ sql, values: params.map(binaryParam), rowsAsArray }, done)
+          else native.query({ sql, values: params.map(textParam), rowsAsArray }, done)
         }),
     )
 
-  const execute = (stmt: Compiled): TE.TaskEither<DbError, QueryResult> =>
-    pipe(
-      run(stmt.sql, stmt.params),
-      TE.map((r): QueryResult => {
+  const execute = (stmt: Compiled, build?: RowBuilder): TE.TaskEither<DbError, QueryResult> => {
+    const arrays = build !== undefined && stmt.kind === 'query'
+    return pipe(
+      run(stmt.sql, stmt.params, arrays),
+      TE.map((result): QueryResult => {
+        const read = arrays ? (result as { readonly arrays: unknown; readonly fields?: ReadonlyArray<{ readonly name: string }> }) : undefined
+        if (read !== undefined && Array.isArray(read.arrays) && read.fields !== undefined)
+          return { rows: support.buildRows(read.arrays, read.fields.map((f) => f.name), stmt, build!), rowsAffected: 0 }
+        const r = read !== undefined ? read.arrays : result
         if (Array.isArray(r)) return { rows: r as ReadonlyArray<RawRow>, rowsAffected: 0 }
         const ok = r as OkPacket
         const lastInsertId = insertIdOf(ok.insertId)
@@ -233,6 +240,7 @@ const wrap = (native: mysql.Connection, state: support.ConnectionState, prepared
         }
       }),
     )
+  }
 
   async function* stream(stmt: Compiled, batchSize: number): AsyncGenerator<ReadonlyArray<RawRow>> {
     const size = support.batchSizeOf(batchSize)

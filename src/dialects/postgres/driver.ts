@@ -14,7 +14,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import type { Compiled } from '../../compile/Compiled.js'
 import type { DbError } from '../../effects/DbError.js'
-import type { Driver, DriverConnection, QueryResult, RawRow } from '../../effects/Driver.js'
+import type { Driver, DriverConnection, QueryResult, RawRow, RowBuilder } from '../../effects/Driver.js'
 import * as support from '../../effects/driverSupport.js'
 import { postgres } from './dialect.js'
 import { classifyConnectError, classifyQueryError, isConnectionLost } from './errors.js'
@@ -179,16 +179,22 @@ const wrap = (client: pg.Client, state: support.ConnectionState): DriverConnecti
   const guard = support.statementGuard('PostgreSQL', state, { classifyQueryError, isConnectionLost })
 
   /** Runs one statement; checks for a dead connection when run, not when built. */
-  const run = (sql: string, params: ReadonlyArray<unknown>): TE.TaskEither<DbError, pg.QueryResult> =>
+  const run = (sql: string, params: ReadonlyArray<unknown>, arrays = false): TE.TaskEither<DbError, pg.QueryResult> =>
     guard.run(sql, async () =>
-      lastResult(await client.query<RawRow>(params.length === 0 ? { text: sql } : { text: sql, values: params as Array<unknown> })),
+      lastResult(
+        await client.query<RawRow>(
+          params.length === 0 ? { text: sql, ...(arrays ? { rowMode: 'array' } : {}) } : { text: sql, values: params as Array<unknown>, ...(arrays ? { rowMode: 'array' } : {}) },
+        ),
+      ),
     )
 
-  const execute = (stmt: Compiled): TE.TaskEither<DbError, QueryResult> =>
-    pipe(
-      run(stmt.sql, stmt.params),
-      TE.map((r): QueryResult => ({ rows: r.rows as ReadonlyArray<RawRow>, rowsAffected: affected(r) })),
+  const execute = (stmt: Compiled, build?: RowBuilder): TE.TaskEither<DbError, QueryResult> => {
+    const arrays = build !== undefined && stmt.kind === 'query'
+    return pipe(
+      run(stmt.sql, stmt.params, arrays),
+      TE.map((r): QueryResult => ({ rows: arrays ? support.buildRows(r.rows as unknown as unknown[], r.fields.map((f) => f.name), stmt, build!) : (r.rows as ReadonlyArray<RawRow>), rowsAffected: affected(r) })),
     )
+  }
 
   async function* stream(stmt: Compiled, batchSize: number): AsyncGenerator<ReadonlyArray<RawRow>> {
     const size = support.batchSizeOf(batchSize)

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { Compiled } from '../../compile/Compiled.js'
 import type { DbError } from '../../effects/DbError.js'
-import type { Driver, DriverConnection, QueryResult, RawRow } from '../../effects/Driver.js'
+import type { Driver, DriverConnection, QueryResult, RawRow, RowBuilder } from '../../effects/Driver.js'
 import { sqlite } from './dialect.js'
 import { classify, connectionError } from './errors.js'
 
@@ -51,8 +51,6 @@ const rawModeNames = (stmt: Compiled, prepared: Statement): ReadonlyArray<string
   for (let i = 0; i < names.length; i++) if (names[i] !== (stmt.columns[i].source ?? stmt.columns[i].name)) return undefined
   return names
 }
-
-type RowBuilder = (values: ReadonlyArray<unknown>) => RawRow
 
 /**
  * A row builder for result columns `names`: one object literal with the names in order, so every
@@ -127,8 +125,11 @@ const openConnection = (config: SqliteDriverConfig): DriverConnection => {
     return c
   }
 
-  const runSync = (stmt: Compiled): QueryResult => {
-    const { stmt: s, row, width } = prepare(stmt)
+  const runSync = (stmt: Compiled, build?: RowBuilder): QueryResult => {
+    const prepared = prepare(stmt)
+    const { stmt: s, width } = prepared
+    // The caller's builder reads the values in the order of stmt.columns, which raw mode guarantees.
+    const row = prepared.row !== undefined && build !== undefined ? build : prepared.row
     const params = stmt.params as unknown[]
     if (row !== undefined) {
       // Raw mode: value arrays, each replaced in place by its row object.
@@ -136,7 +137,7 @@ const openConnection = (config: SqliteDriverConfig): DriverConnection => {
       if (rows.length > 0 && (rows[0] as ReadonlyArray<unknown>).length !== width) {
         // The statement no longer has the columns it was prepared with: prepare it afresh.
         cache.delete(stmt.sql)
-        return runSync(stmt)
+        return runSync(stmt, build)
       }
       for (let i = 0, n = rows.length; i < n; i++) rows[i] = row(rows[i] as ReadonlyArray<unknown>)
       return { rows: rows as RawRow[], rowsAffected: 0 }
@@ -198,7 +199,7 @@ const openConnection = (config: SqliteDriverConfig): DriverConnection => {
 
   return {
     id,
-    execute: (stmt) => TE.tryCatch(async () => runSync(stmt), classify(stmt.sql)),
+    execute: (stmt, build) => TE.tryCatch(async () => runSync(stmt, build), classify(stmt.sql)),
     stream,
     ping: TE.tryCatch(
       async () => {
