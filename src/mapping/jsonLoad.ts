@@ -22,6 +22,7 @@ import type { DbError } from '../effects/DbError.js'
 import type { ResultColumn } from '../compile/Compiled.js'
 import { decoderFor } from '../effects/decode.js'
 import type { RowValues } from '../effects/session/UnitOfWork.js'
+import { valueRows } from './Entity.js'
 import { projection } from './inheritance.js'
 import { accessor, retarget, type Plan } from './loadPlan.js'
 
@@ -144,17 +145,22 @@ const build = (plan: Plan, pAcc: (key: string) => ExprNode, level: number, diale
   // Elements are decoded in batches by the engine's generated row decoder (the same rules as a result set).
   const decode = decoderFor(sharedColumns(proj.columns.map((c) => (c.type ? { name: c.alias, type: c.type } : { name: c.alias }))))
   const root = proj.readValue
+  // A plain entity's element is built straight into its value (as a driver builds its rows).
+  const builder = root === undefined ? undefined : valueRows(r.target)(proj.columns.map((c) => c.alias))
   const rawOf = (el: unknown): E.Either<DbError, Record<string, unknown>> => {
     if (!Array.isArray(el)) return E.left(decodeError(`json loading of ${r.source.$.name}.${r.name}: expected an array, got ${typeof el}`))
-    const raw: Record<string, unknown> = {}
+    const values: unknown[] = el
     for (let i = 0; i < proj.columns.length; i++) {
-      let v: unknown = el[i] ?? null
+      let v: unknown = values[i] ?? null
       if (carry[i] === 'hex' && typeof v === 'string') {
         if (!hexDigits.test(v)) return E.left(decodeError(`json loading of ${r.source.$.name}.${r.name}: column ${proj.columns[i].alias}: not hex digits ${JSON.stringify(v)}`))
         v = Buffer.from(v, 'hex')
       }
-      raw[proj.columns[i].alias] = v
+      values[i] = v
     }
+    if (builder !== undefined) return E.right(builder(values))
+    const raw: Record<string, unknown> = {}
+    for (let i = 0; i < proj.columns.length; i++) raw[proj.columns[i].alias] = values[i]
     return E.right(raw)
   }
   const read: Reader = (value) => {

@@ -17,7 +17,7 @@ import type { Select } from '../algebra/Query.js'
 import type { Dialect } from '../compile/Dialect.js'
 import type { DbError } from '../effects/DbError.js'
 import * as Core from '../effects/session/Session.js'
-import type { RowValues, TrackedRow, UnitOfWork } from '../effects/session/UnitOfWork.js'
+import { addLoadedAll, type RowValues, type TrackedRow, type UnitOfWork } from '../effects/session/UnitOfWork.js'
 import { valueRows, type AnyEntity, type AnyInstance } from './Entity.js'
 import { edgeOf, newEdges, noteChild, pushEdge, recordEdges, type Edges } from './edges.js'
 import { getRelated, hydrate, trackAllRaw, trackParts, trackRaw, type Shape } from './graph.js'
@@ -115,6 +115,17 @@ const readNodes = (uow: UnitOfWork, raw: RowValues, parent: TrackedRow, nodes: R
 const readJsonItems = (uow: UnitOfWork, plan: Plan, parent: TrackedRow, items: ReadonlyArray<import('./jsonLoad.js').JsonItem>, e: Edges): UnitOfWork => {
   let u = uow
   const list = edgeOf(e, parent, plan)
+  const target = plan.r.target
+  const table = target.$.tables[0]
+  if (items.length > 1 && target.$.tables.length === 1 && items.every((it) => it.nested.length === 0 && it.parts.length === 1 && it.parts[0].table === table)) {
+    // One table's rows and nothing nested: tracked in one step of the identity map.
+    const [after, rows] = addLoadedAll(u, table, items.map((it) => it.parts[0].values), target.$.versionKey)
+    for (const child of rows) {
+      pushEdge(list, child)
+      noteChild(e, plan, child)
+    }
+    return after
+  }
   for (const it of items) {
     const [u2, child] = trackParts(u, plan.r.target, it.parts)
     u = u2
