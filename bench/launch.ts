@@ -8,18 +8,10 @@
  */
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { bundle } from './bundle.js'
 
 const outfile = fileURLToPath(new URL('./run.bundle.mjs', import.meta.url))
-await build({
-  entryPoints: [fileURLToPath(new URL('./run.ts', import.meta.url))],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  packages: 'external',
-  outfile,
-  logLevel: 'error',
-})
+await bundle(fileURLToPath(new URL('./run.ts', import.meta.url)), outfile)
 const child = spawn(process.execPath, [outfile], { stdio: 'inherit' })
 child.on('close', (code) => {
   process.exitCode = code ?? 1

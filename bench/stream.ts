@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import type { DbName } from './databases.js'
 import { createTableSql } from './data.js'
 import type { Peers } from './peers.js'
+import { bundle } from './bundle.js'
 
 /** The child's report. */
 export interface StreamResult {
@@ -40,18 +41,9 @@ const seedSql = (db: DbName, name: string, n: number): string => {
 let bundled: Promise<string> | undefined
 const childBundle = (): Promise<string> =>
   (bundled ??= (async () => {
-    const { build } = await import('esbuild')
     // Inside the project, so the bundle's bare imports resolve through node_modules (ESM ignores NODE_PATH).
     const outfile = fileURLToPath(new URL(`../node_modules/.cache/athanor/stream-child-${process.pid}.mjs`, import.meta.url))
-    await build({
-      entryPoints: [fileURLToPath(new URL('./stream-child.ts', import.meta.url))],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      packages: 'external',
-      outfile,
-      logLevel: 'error',
-    })
+    await bundle(fileURLToPath(new URL('./stream-child.ts', import.meta.url)), outfile)
     return outfile
   })())
 
