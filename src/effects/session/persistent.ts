@@ -75,13 +75,9 @@ export class PersistentMap<K, V> implements Iterable<readonly [K, V]> {
   private vs: Array<Slot<V>> | undefined
   private next: PersistentMap<K, V> | undefined
 
+  // The other fields are class fields, undefined from the start: every version has one shape.
   private constructor(m: Store<K, V> | undefined) {
     this.m = m
-    this.k = undefined
-    this.v = undefined
-    this.ks = undefined
-    this.vs = undefined
-    this.next = undefined
   }
 
   /** An empty map. */
