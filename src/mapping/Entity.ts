@@ -431,13 +431,13 @@ export const entity = <
     events: (options.events ?? {}) as MapperEvents<never>,
     codec: rowCodec(table),
   }
-  const relationNames = Object.keys(meta.relations)
   const make = (input: MakeInput<C, Rel>): E.Either<DbError, Instance<C, H>> => {
     const row: Record<string, unknown> = {}
     const rels: Record<string, unknown> = {}
     const src = input as Readonly<Record<string, unknown>>
     for (const k of Object.keys(src)) {
-      if (relationNames.includes(k)) rels[k] = src[k]
+      // The registry is read live: `relations()` adds to it after the entity is made.
+      if (Object.prototype.hasOwnProperty.call(meta.relations, k)) rels[k] = src[k]
       else if (k in synonyms) row[synonyms[k]] = src[k]
       else row[k] = src[k]
     }

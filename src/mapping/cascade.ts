@@ -94,7 +94,7 @@ export const addGraph = (uow: UnitOfWork, value: AnyInstance, link?: ParentLink)
   }
   const en = concrete(m.entity, value as RowValues)
   let [u, row] = addRows(uow, en, value as RowValues, link)
-  for (const name of Object.keys(en.$.relations)) {
+  for (const name in en.$.relations) {
     const held = (value as Readonly<Record<string, unknown>>)[name]
     if (held === undefined) continue
     const r = resolved(en, name)

@@ -67,7 +67,7 @@ export const subEntity = <P extends AnyEntity, C2 extends ColumnBuilders = {}>(p
     const row: Record<string, unknown> = {}
     const rels: Record<string, unknown> = {}
     for (const k of Object.keys(input)) {
-      if (k in meta.relations) rels[k] = input[k]
+      if (Object.prototype.hasOwnProperty.call(meta.relations, k)) rels[k] = input[k]
       else if (k in meta.synonyms) row[meta.synonyms[k]] = input[k]
       else row[k] = input[k]
     }
