@@ -346,19 +346,32 @@ export const trackedReader = (entity: AnyEntity, prefix: string): ((raw: Readonl
   const c = ctors(entity)
   let r = c.readers.get(prefix)
   if (r !== undefined) return r
-  const meta = entity.$
-  const keys = meta.table.columnNames.map((x) => x.key)
-  const plain = !meta.inheritance && meta.tables.length === 1 && Object.keys(meta.hybrids).length === 0 && Object.keys(meta.synonyms).length === 0 && !keys.includes('__proto__')
-  if (!plain) r = null
+  const keys = columnKeys(entity)
+  if (!isPlain(entity, keys)) r = null
   else {
-    // One monomorphic constructor per projection: a fixed sequence of stores, no key loop.
-    const body = keys.map((k) => `this[${JSON.stringify(k)}] = raw[${JSON.stringify(prefix + k)}];`).join('\n')
-    const make = new Function('Base', `return class extends Base { constructor(raw) { super(undefined, undefined);\n${body}\n} }`) as (base: Ctor) => new (raw: Readonly<Record<string, unknown>>) => Record<string, unknown>
-    const Reader = make(c.tracked)
+    const Reader = storingClass(c.tracked, keys, (k) => `v[${JSON.stringify(prefix + k)}]`)
     r = (raw) => new Reader(raw)
   }
   c.readers.set(prefix, r)
   return r
+}
+
+const columnKeys = (entity: AnyEntity): ReadonlyArray<string> => entity.$.table.columnNames.map((x) => x.key)
+
+/** Whether an entity's values are exactly its one table's columns (no inheritance, hybrids or synonyms). */
+const isPlain = (entity: AnyEntity, keys: ReadonlyArray<string>): boolean => {
+  const meta = entity.$
+  return !meta.inheritance && meta.tables.length === 1 && Object.keys(meta.hybrids).length === 0 && Object.keys(meta.synonyms).length === 0 && !keys.includes('__proto__')
+}
+
+/**
+ * A subclass of `base` whose constructor stores each key from `source(key, i)`, an expression
+ * over its argument `v`: one fixed sequence of stores, no key loop, so values share one shape.
+ */
+const storingClass = (base: Ctor, keys: ReadonlyArray<string>, source: (key: string, i: number) => string): new (v: unknown) => Record<string, unknown> => {
+  const body = keys.map((k, i) => `this[${JSON.stringify(k)}] = ${source(k, i)};`).join('\n')
+  const make = new Function('Base', `return class extends Base { constructor(v) { super(undefined, undefined);\n${body}\n} }`) as (base: Ctor) => new (v: unknown) => Record<string, unknown>
+  return make(base)
 }
 
 /**
@@ -375,14 +388,11 @@ export const valueRows =
     const id = labels.join('\u0000')
     let b = c.builders.get(id)
     if (b !== undefined) return b ?? undefined
-    const keys = entity.$.table.columnNames.map((x) => x.key)
-    const plain = trackedReader(entity, '') !== null
+    const keys = columnKeys(entity)
     const at = keys.map((k) => labels.indexOf(k))
-    if (!plain || labels.length !== keys.length || at.some((i) => i < 0)) b = null
+    if (!isPlain(entity, keys) || labels.length !== keys.length || at.some((i) => i < 0)) b = null
     else {
-      const body = keys.map((k, i) => `this[${JSON.stringify(k)}] = v[${at[i]}];`).join('\n')
-      const make = new Function('Base', `return class extends Base { constructor(v) { super(undefined, undefined);\n${body}\n} }`) as (base: Ctor) => new (v: ReadonlyArray<unknown>) => Record<string, unknown>
-      const Built = make(c.built)
+      const Built = storingClass(c.built, keys, (_, i) => `v[${at[i]}]`)
       b = (v) => new Built(v)
     }
     if (c.builders.size < 1000) c.builders.set(id, b)

@@ -154,6 +154,12 @@ const connectionOptions = (c: MysqlDriverConfig): E.Either<DbError, mysql.Connec
 const sessionInit = (c: MysqlDriverConfig): string =>
   `SET time_zone = '+00:00', sql_mode = '${(c.sqlMode ?? defaultSqlMode).toUpperCase()}'`
 
+/** What mysql2 answers a statement: rows or an OK packet, and the result's fields. */
+interface Answer {
+  readonly result: unknown
+  readonly fields: ReadonlyArray<{ readonly name: string }> | undefined
+}
+
 /** `insertId` as number, or bigint beyond 2^53 (`bigNumberStrings` delivers those as text). */
 const insertIdOf = (v: unknown): number | bigint | undefined => {
   if (typeof v === 'number') return v
@@ -206,15 +212,16 @@ const wrap = (native: mysql.Connection, state: support.ConnectionState, prepared
   const id = nextId++
   const guard = support.statementGuard('MySQL', state, { classifyQueryError, isConnectionLost })
 
-  /** Runs one statement; checks for a dead connection when run, not when built. */
-  /** Runs one statement; its rows as value arrays with `rowsAsArray` (then `fields` names them). */
-  const run = (sql: string, params: ReadonlyArray<unknown>, rowsAsArray = false): TE.TaskEither<DbError, unknown> =>
+  /**
+   * Runs one statement: its result, and with `rowsAsArray` (rows as value arrays) the fields that
+   * name them. Checks for a dead connection when run, not when built.
+   */
+  const run = (sql: string, params: ReadonlyArray<unknown>, rowsAsArray = false): TE.TaskEither<DbError, Answer> =>
     guard.run(
       sql,
       () =>
-        new Promise<unknown>((resolve, reject) => {
-          const done = (err: unknown, result: unknown, fields?: ReadonlyArray<{ readonly name: string }>): void =>
-            err ? reject(err) : resolve(rowsAsArray ? { arrays: result, fields } : result)
+        new Promise<Answer>((resolve, reject) => {
+          const done = (err: unknown, result: unknown, fields?: ReadonlyArray<{ readonly name: string }>): void => (err ? reject(err) : resolve({ result, fields }))
           if (params.length === 0) native.query({ sql, rowsAsArray }, done)
           else if (prepared) native.execute({ sql, values: params.map(binaryParam), rowsAsArray }, done)
           else native.query({ sql, values: params.map(textParam), rowsAsArray }, done)
@@ -225,11 +232,8 @@ const wrap = (native: mysql.Connection, state: support.ConnectionState, prepared
     const arrays = build !== undefined && stmt.kind === 'query'
     return pipe(
       run(stmt.sql, stmt.params, arrays),
-      TE.map((result): QueryResult => {
-        const read = arrays ? (result as { readonly arrays: unknown; readonly fields?: ReadonlyArray<{ readonly name: string }> }) : undefined
-        if (read !== undefined && Array.isArray(read.arrays) && read.fields !== undefined)
-          return { rows: support.buildRows(read.arrays, read.fields.map((f) => f.name), stmt, build!), rowsAffected: 0 }
-        const r = read !== undefined ? read.arrays : result
+      TE.map(({ result: r, fields }): QueryResult => {
+        if (arrays && Array.isArray(r) && fields !== undefined) return { rows: support.buildRows(r, fields.map((f) => f.name), stmt, build!), rowsAffected: 0 }
         if (Array.isArray(r)) return { rows: r as ReadonlyArray<RawRow>, rowsAffected: 0 }
         const ok = r as OkPacket
         const lastInsertId = insertIdOf(ok.insertId)

@@ -181,11 +181,7 @@ const wrap = (client: pg.Client, state: support.ConnectionState): DriverConnecti
   /** Runs one statement; checks for a dead connection when run, not when built. */
   const run = (sql: string, params: ReadonlyArray<unknown>, arrays = false): TE.TaskEither<DbError, pg.QueryResult> =>
     guard.run(sql, async () =>
-      lastResult(
-        await client.query<RawRow>(
-          params.length === 0 ? { text: sql, ...(arrays ? { rowMode: 'array' } : {}) } : { text: sql, values: params as Array<unknown>, ...(arrays ? { rowMode: 'array' } : {}) },
-        ),
-      ),
+      lastResult(await client.query<RawRow>({ text: sql, ...(params.length > 0 ? { values: params as Array<unknown> } : {}), ...(arrays ? { rowMode: 'array' } : {}) })),
     )
 
   const execute = (stmt: Compiled, build?: RowBuilder): TE.TaskEither<DbError, QueryResult> => {

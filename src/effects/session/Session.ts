@@ -104,20 +104,13 @@ export const applyFlush = (uow: UnitOfWork, plan: FlushPlan, out: FlushOutcome):
       changes.push({ key, table: old.table, state: 'persistent', seq: old.seq, loaded: values, values, refs: NO_REFS, versionKey: old.versionKey })
     }
   }
-  // A row inserted, then updated in the same plan (a foreign-key cycle): its inserted version is the one queued.
-  let queued: Map<RowKey, TrackedRow | undefined> | undefined
+  // Updated rows are persistent ones, never those the plan inserts: each key changes once.
   for (const [key, set] of out.updated) {
-    if (queued === undefined) {
-      queued = new Map()
-      for (let i = 0; i < keys.length; i++) queued.set(keys[i], changes[i])
-    }
-    const row = queued.has(key) ? queued.get(key) : rows.get(key)
+    const row = rows.get(key)
     if (!row) continue
     const values = merge(row.values, set)
-    const next: TrackedRow = { ...row, loaded: values, values, refs: NO_REFS }
     keys.push(key)
-    changes.push(next)
-    queued.set(key, next)
+    changes.push({ ...row, loaded: values, values, refs: NO_REFS })
   }
   for (const key of out.deleted) {
     keys.push(key)
